@@ -1,0 +1,71 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServeMedicError } from '../errors.js';
+
+export interface ResolvedRedis {
+  readonly url: string;
+  /** True when serve-medic started a private redis-server: state dies with the process. */
+  readonly ephemeral: boolean;
+  readonly stop: () => void;
+}
+
+function answersPing(host: string, port: number, timeoutMs = 800): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    // A server with a password answers -NOAUTH: it is there, but not ours to use without a URL.
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/**
+ * Embedded default for Redis (DESIGN.md): REDIS_URL when set; else 127.0.0.1:6379 when it
+ * answers; else a private redis-server from PATH on a free loopback port (state is not durable:
+ * the caller warns); else a clear one-line error saying how to get one.
+ */
+export async function resolveRedis(configuredUrl: string | undefined): Promise<ResolvedRedis> {
+  if (configuredUrl) return { url: configuredUrl, ephemeral: false, stop: () => {} };
+  if (await answersPing('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', ephemeral: false, stop: () => {} };
+  const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (which.error || which.status !== 0) {
+    throw new ServeMedicError(
+      'REDIS_UNAVAILABLE',
+      'no REDIS_URL set, nothing answers on 127.0.0.1:6379 and redis-server is not on PATH: install Redis (Debian: apt-get install redis-server) or set REDIS_URL=redis://host:6379',
+    );
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'serve-medic-redis-'));
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 50; i++) {
+    if (await answersPing('127.0.0.1', port)) {
+      return { url: `redis://127.0.0.1:${port}`, ephemeral: true, stop: () => child.kill('SIGTERM') };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new ServeMedicError('REDIS_UNAVAILABLE', `started redis-server on 127.0.0.1:${port} but it did not answer`);
+}
