@@ -43,14 +43,14 @@ function freePort(): Promise<number> {
  * answers; else a private redis-server from PATH on a free loopback port (state is not durable:
  * the caller warns); else a clear one-line error saying how to get one.
  */
-export async function resolveRedis(configuredUrl: string | undefined): Promise<ResolvedRedis> {
+export async function resolveRedis(configuredUrl: string | undefined, localPort = 6379): Promise<ResolvedRedis> {
   if (configuredUrl) return { url: configuredUrl, ephemeral: false, stop: () => {} };
-  if (await answersPing('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', ephemeral: false, stop: () => {} };
+  if (await answersPing('127.0.0.1', localPort)) return { url: `redis://127.0.0.1:${localPort}`, ephemeral: false, stop: () => {} };
   const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (which.error || which.status !== 0) {
     throw new ServeMedicError(
       'REDIS_UNAVAILABLE',
-      'no REDIS_URL set, nothing answers on 127.0.0.1:6379 and redis-server is not on PATH: install Redis (Debian: apt-get install redis-server) or set REDIS_URL=redis://host:6379',
+      `no REDIS_URL set, nothing answers on 127.0.0.1:${localPort} and redis-server is not on PATH: install Redis (Debian: apt-get install redis-server) or set REDIS_URL=redis://host:6379`,
     );
   }
   const port = await freePort();

@@ -8,6 +8,18 @@ describe('resolveRedis', () => {
     expect(r).toMatchObject({ url: 'redis://example.invalid:6379', ephemeral: false });
   });
 
+  it('starts a private redis-server on another port when nothing answers locally', async () => {
+    const r = await resolveRedis(undefined, 1);
+    try {
+      expect(r.ephemeral).toBe(true);
+      const redis = createRedis({ url: r.url, purpose: 'commands' });
+      expect(await redis.ping()).toBe('PONG');
+      redis.disconnect();
+    } finally {
+      r.stop();
+    }
+  });
+
   it('uses the local Redis on 6379 when one answers, or starts a private one that works', async () => {
     const r = await resolveRedis(undefined);
     try {
