@@ -33,7 +33,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'rules test': {
     usage: 'rules test FILE...',
     summary: 'run rule unit tests in the `promtool test rules` format',
-    load: async () => notBuiltYet('rules test', 2),
+    load: async () => (await import('./commands/rules-test.js')).rulesTest,
   },
   'rules export': {
     usage: 'rules export [DIR|FILE...]',

@@ -1,0 +1,144 @@
+import type { Labels } from '../labels.js';
+import { METRIC_NAME } from '../labels.js';
+import { sortedNames } from '../store/compare-labels.js';
+import { goQuote } from './go-format.js';
+import { evalError } from './promql-errors.js';
+import type { Sample } from './values.js';
+
+/**
+ * Label-set operations of the evaluator. Series label sets live as long as their series, and
+ * the same keys and derived sets are asked for at every evaluation, so results are cached per
+ * label-set object (WeakMaps: nothing is kept alive by the cache).
+ */
+
+const SEP = '\u0000';
+
+function build(names: readonly string[], source: Labels, extra?: Readonly<Record<string, string>>): Labels {
+  const out: Record<string, string> = {};
+  const all = extra ? [...new Set([...names, ...Object.keys(extra)])].sort() : names;
+  for (const n of all) {
+    const v = extra?.[n] ?? source[n];
+    if (v !== undefined && v !== '') out[n] = v;
+  }
+  return Object.freeze(out);
+}
+
+const noName = new WeakMap<Labels, Labels>();
+
+export function dropMetricName(labels: Labels): Labels {
+  if (labels[METRIC_NAME] === undefined) return labels;
+  let out = noName.get(labels);
+  if (!out) {
+    out = build(
+      sortedNames(labels).filter((n) => n !== METRIC_NAME),
+      labels,
+    );
+    noName.set(labels, out);
+  }
+  return out;
+}
+
+const keys = new WeakMap<Labels, string>();
+
+/** A canonical string for a whole label set (names sorted). */
+export function labelSetKey(labels: Labels): string {
+  let key = keys.get(labels);
+  if (key === undefined) {
+    key = '';
+    for (const n of sortedNames(labels)) key += n + SEP + labels[n]! + SEP;
+    keys.set(labels, key);
+  }
+  return key;
+}
+
+/** Prometheus's rendering of a label set: {a="1", b="2"} with __name__ inside the braces. */
+export function formatLabelSet(labels: Labels): string {
+  return '{' + sortedNames(labels).map((n) => `${n}=${goQuote(labels[n]!)}`).join(', ') + '}';
+}
+
+/**
+ * Keys of label subsets: `include` mode keeps only the listed names (by, on), exclude mode
+ * drops them and __name__ (without, ignoring). One instance per distinct name list.
+ */
+export class LabelSubset {
+  private readonly cacheKey = new WeakMap<Labels, string>();
+  private readonly cacheLabels = new WeakMap<Labels, Labels>();
+  private readonly names: readonly string[];
+  private readonly nameSet: ReadonlySet<string>;
+
+  constructor(
+    names: readonly string[],
+    readonly include: boolean,
+  ) {
+    this.names = [...new Set(names)].sort();
+    this.nameSet = new Set(this.names);
+  }
+
+  private picked(labels: Labels): readonly string[] {
+    if (this.include) return this.names.filter((n) => labels[n] !== undefined);
+    return sortedNames(labels).filter((n) => n !== METRIC_NAME && !this.nameSet.has(n));
+  }
+
+  key(labels: Labels): string {
+    let key = this.cacheKey.get(labels);
+    if (key === undefined) {
+      key = '';
+      for (const n of this.picked(labels)) key += n + SEP + labels[n]! + SEP;
+      this.cacheKey.set(labels, key);
+    }
+    return key;
+  }
+
+  /** The subset as a label set (by: the listed labels; without: the rest minus __name__). */
+  labels(labels: Labels): Labels {
+    let out = this.cacheLabels.get(labels);
+    if (!out) {
+      out = build(this.picked(labels), labels);
+      this.cacheLabels.set(labels, out);
+    }
+    return out;
+  }
+}
+
+const subsets = new Map<string, LabelSubset>();
+
+export function labelSubset(names: readonly string[], include: boolean): LabelSubset {
+  const id = (include ? '+' : '-') + [...names].sort().join(',');
+  let s = subsets.get(id);
+  if (!s) {
+    s = new LabelSubset(names, include);
+    if (subsets.size > 500) subsets.clear();
+    subsets.set(id, s);
+  }
+  return s;
+}
+
+/** A label set with some labels set (empty value: removed), others copied. */
+export function withLabels(labels: Labels, changes: Readonly<Record<string, string>>): Labels {
+  return build(sortedNames(labels), labels, changes);
+}
+
+/** Prometheus fails a query whose result holds one label set twice. */
+export function assertUniqueLabelSets(samples: readonly Sample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const key = labelSetKey(s.labels);
+    if (seen.has(key)) throw evalError('vector cannot contain metrics with the same labelset');
+    seen.add(key);
+  }
+}
+
+/** Drops __name__ from every sample; checks uniqueness only when names differed. */
+export function dropNames(samples: readonly Sample[], value: (v: number, s: Sample) => number, t: number): Sample[] {
+  const out: Sample[] = new Array(samples.length);
+  let mixed = false;
+  const firstName = samples[0]?.labels[METRIC_NAME];
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (s.labels[METRIC_NAME] !== firstName) mixed = true;
+    out[i] = { labels: dropMetricName(s.labels), value: value(s.value, s), t };
+  }
+  if (mixed) assertUniqueLabelSets(out);
+  return out;
+}

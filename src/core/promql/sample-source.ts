@@ -1,0 +1,19 @@
+import type { Labels } from '../labels.js';
+import type { PointBuffer } from '../store/chunk-pool.js';
+import type { LabelMatcher } from '../store/label-matcher.js';
+import type { SampleCursor } from '../store/sample-store.js';
+
+/**
+ * What the evaluator reads. SampleStore implements it; the evaluator does no I/O and never
+ * sees the store's internals.
+ */
+export interface SampleSource {
+  /** Refs of series matching every matcher, in Prometheus label order. */
+  matchingRefs(matchers: readonly LabelMatcher[]): ArrayLike<number>;
+  labelsOf(ref: number): Labels;
+  labelsWithoutName(ref: number): Labels;
+  /** Points with minT <= t <= maxT into out (from index 0); returns the count. */
+  readRange(ref: number, minT: number, maxT: number, out: PointBuffer, skipStale: boolean): number;
+  /** Newest point with minT <= t <= maxT, stale markers flagged; false when none. */
+  lastSample(ref: number, minT: number, maxT: number, out: SampleCursor): boolean;
+}
