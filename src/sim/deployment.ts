@@ -72,8 +72,14 @@ export class DeploymentState implements ReplicaOwner, RoutingTarget {
     return this.host.route();
   }
 
+  private cachedBehaviour: { generation: number; behaviour: DeploymentBehaviour } | undefined;
+
   behaviour(): DeploymentBehaviour {
-    return this.ctx.behaviour(this.host.importPath, this.app, this.name);
+    const generation = this.ctx.behaviourGeneration();
+    if (this.cachedBehaviour?.generation !== generation) {
+      this.cachedBehaviour = { generation, behaviour: this.ctx.behaviour(this.host.importPath, this.app, this.name) };
+    }
+    return this.cachedBehaviour.behaviour;
   }
 
   replicas(): readonly Replica[] {

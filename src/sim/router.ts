@@ -22,13 +22,47 @@ export interface RoutingTarget {
   onStarved(): void;
 }
 
+/** FIFO with O(1) shift; a cancelled request is skipped when it reaches the head. */
+class RequestQueue {
+  private items: (SimRequest | undefined)[] = [];
+  private head = 0;
+  length = 0;
+
+  push(req: SimRequest): void {
+    this.items.push(req);
+    this.length += 1;
+  }
+
+  shift(): SimRequest | undefined {
+    while (this.head < this.items.length) {
+      const req = this.items[this.head++];
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      if (req) {
+        this.length -= 1;
+        return req;
+      }
+    }
+    return undefined;
+  }
+
+  remove(req: SimRequest): void {
+    const i = this.items.indexOf(req, this.head);
+    if (i < 0) return;
+    this.items[i] = undefined;
+    this.length -= 1;
+  }
+}
+
 /**
  * A deployment handle's router: a FIFO queue in the caller, power-of-two-choices among
  * replicas below max_ongoing_requests, and backpressure past max_queued_requests.
  */
 export class Router {
   readonly handleId: string;
-  private readonly queue: SimRequest[] = [];
+  private readonly queue = new RequestQueue();
   private assigned: SimRequest[] = [];
 
   constructor(
@@ -71,10 +105,7 @@ export class Router {
     }
     req.enqueuedAt = now;
     this.queue.push(req);
-    req.cancel = () => {
-      const i = this.queue.indexOf(req);
-      if (i >= 0) this.queue.splice(i, 1);
-    };
+    req.cancel = () => this.queue.remove(req);
     this.tryAssign();
     if (this.queue.length > 0 && !this.target.replicas().some((r) => r.routable())) this.target.onStarved();
   }
@@ -89,7 +120,8 @@ export class Router {
         if (other === chosen) other = candidates[candidates.length - 1]!;
         if (other.ongoing < chosen.ongoing) chosen = other;
       }
-      const req = this.queue.shift()!;
+      const req = this.queue.shift();
+      if (!req) return;
       const now = this.ctx.now();
       this.caller.process.observe(
         M.fulfillmentTime,

@@ -20,6 +20,8 @@ export interface SimContext {
   readonly catalog: CodeCatalog;
   /** Behaviour overrides set at run time (a model that becomes slow, a leak that starts). */
   behaviour(importPath: string, app: string, deployment: string): DeploymentBehaviour;
+  /** Changes whenever a behaviour override is set, so callers may cache behaviour(). */
+  behaviourGeneration(): number;
 }
 
 export const OTEL_SCOPE_LABELS: Labels = {

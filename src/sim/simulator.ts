@@ -79,6 +79,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const catalog: CodeCatalog = { ...DEFAULT_CATALOG, ...scenario.catalog };
   const overrides = new Map<string, Partial<DeploymentBehaviour>>();
   const behaviours = new Map<string, DeploymentBehaviour>();
+  let generation = 0;
   let controller: ServeController | undefined;
 
   const ctx: SimContext = {
@@ -90,6 +91,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     node,
     sessionName: session,
     catalog,
+    behaviourGeneration: () => generation,
     behaviour: (importPath, app, deployment) => {
       const key = `${importPath}|${app}/${deployment}`;
       let b = behaviours.get(key);
@@ -160,6 +162,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     setBehaviour: (app: string, deployment: string, patch: Partial<DeploymentBehaviour>) => {
       overrides.set(`${app}/${deployment}`, { ...overrides.get(`${app}/${deployment}`), ...patch });
       behaviours.clear();
+      generation += 1;
     },
     setBackgroundCpu: (cores: number) => node.setBackgroundCpu(cores),
   };
