@@ -43,7 +43,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'metrics check': {
     usage: 'metrics check [--format text|openmetrics] [FILE|-]',
     summary: 'parse an exposition; line:col: message on invalid input',
-    load: async () => notBuiltYet('metrics check', 2),
+    load: async () => (await import('./commands/metrics-check.js')).metricsCheck,
   },
   diagnose: {
     usage: 'diagnose APP[/DEPLOYMENT]',
