@@ -102,8 +102,6 @@ export class ApplicationState implements DeploymentHost {
 
   private startApply(now: number): void {
     const { request } = this.pending!;
-    this.routePrefix = request.routePrefix;
-    this.importPath = request.importPath;
     const bad = routePrefixError(request.routePrefix);
     if (bad) {
       this.pending = undefined;
@@ -151,8 +149,11 @@ export class ApplicationState implements DeploymentHost {
       if (err instanceof DeployFailure) return this.fail(err.message);
       throw err;
     }
+    // Only a config that applies changes the route table and the code that runs.
     this.codeVersion = version;
     this.ingress = code.ingress;
+    this.routePrefix = request.routePrefix;
+    this.importPath = request.importPath;
     for (const [name, config] of configs) {
       const existing = this.deployments.get(name);
       if (!existing) {
