@@ -27,8 +27,8 @@ const bottomLess: Less<Sample> = (a, b) => Number.isNaN(a.value) || a.value > b.
 
 /**
  * Prometheus 2.42's aggregation operators, step for step: groups in order of first
- * appearance, running sums and means computed the same way (so results agree to the bit),
- * topk/bottomk through the same heap so ties keep the same series.
+ * appearance, running sums and means computed the same way and topk/bottomk through the same
+ * heap, so for the same input order the results agree to the bit and keep the same series.
  */
 export function aggregate(
   op: AggregateOp,

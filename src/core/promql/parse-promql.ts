@@ -248,17 +248,33 @@ class AstBuilder {
     return ms;
   }
 
-  private matrixSelector(node: SyntaxNode): MatrixSelector {
-    const inner = this.exprChildren(node)[0]!;
+  private matrixSelector(node: SyntaxNode): Expr {
     const rangeMs = this.duration(node.getChild('DurationExpr')!, 'a range');
-    if (inner.name === 'OffsetExpr') throw this.error(inner, 'no offset modifiers allowed before range');
-    if (inner.name !== 'VectorSelector') throw this.error(inner, 'ranges only allowed for vector selectors');
-    const selector = this.vectorSelector(inner);
-    return { kind: 'matrix-selector', selector, rangeMs, start: node.from, end: node.to };
+    return this.applyPostfix(this.build(this.exprChildren(node)[0]!), (target): MatrixSelector => {
+      if (target.kind !== 'vector-selector') throw this.error(target.start, 'ranges only allowed for vector selectors');
+      if (target.offsetMs !== 0) throw this.error(target.start, 'no offset modifiers allowed before range');
+      return { kind: 'matrix-selector', selector: target, rangeMs, start: target.start, end: node.to };
+    });
+  }
+
+  /**
+   * lezer-promql gives `offset` and `[range]` the lowest precedence, so `a - b offset 1m`
+   * arrives as `(a - b) offset 1m`. In PromQL both bind tightest, to the rightmost operand:
+   * move them down there.
+   */
+  private applyPostfix(target: Expr, apply: (operand: Expr) => Expr): Expr {
+    if (target.kind !== 'binary' && target.kind !== 'unary') return apply(target);
+    const operand = this.applyPostfix(target.kind === 'binary' ? target.rhs : target.expr, apply);
+    const t = typeOf(operand);
+    if (t !== 'scalar' && t !== 'vector') {
+      throw this.error(operand.start, target.kind === 'binary'
+        ? 'binary expression must contain only scalar and instant vector types'
+        : `unary expression only allowed on expressions of type scalar or instant vector, got "${DOC_TYPE[t]}"`);
+    }
+    return target.kind === 'binary' ? { ...target, rhs: operand } : { ...target, expr: operand };
   }
 
   private offsetExpr(node: SyntaxNode): Expr {
-    const target = this.build(this.exprChildren(node)[0]!);
     let durationNode = node.getChild('OffsetDurationExpr')!;
     let sign = 1;
     for (;;) {
@@ -269,14 +285,16 @@ class AstBuilder {
       durationNode = nested;
     }
     const offsetMs = sign * this.duration(durationNode, 'an offset');
-    const selector = target.kind === 'matrix-selector' ? target.selector : target.kind === 'vector-selector' ? target : undefined;
-    if (!selector) {
-      throw this.error(node, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-    }
-    if (selector.offsetMs !== 0) throw this.error(node, 'offset may not be set multiple times');
-    const moved: VectorSelector = { ...selector, offsetMs, end: node.to };
-    if (target.kind === 'matrix-selector') return { ...target, selector: moved, end: node.to };
-    return moved;
+    return this.applyPostfix(this.build(this.exprChildren(node)[0]!), (target) => {
+      const selector = target.kind === 'matrix-selector' ? target.selector : target.kind === 'vector-selector' ? target : undefined;
+      if (!selector) {
+        throw this.error(target.start, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      }
+      if (selector.offsetMs !== 0) throw this.error(target.start, 'offset may not be set multiple times');
+      const moved: VectorSelector = { ...selector, offsetMs, end: node.to };
+      if (target.kind === 'matrix-selector') return { ...target, selector: moved, end: node.to };
+      return moved;
+    });
   }
 
   private call(node: SyntaxNode): Expr {

@@ -3,7 +3,9 @@ import type { Labels } from '../labels.js';
 /**
  * Prometheus's order of label sets (labels.Compare): names sorted, then pairwise by name and
  * value, the shorter set first when one is a prefix of the other. Series come out of a select in
- * this order, and that order decides which of several tied series topk/bottomk keep.
+ * this order, so results (and which of several tied series topk keeps) do not depend on the
+ * order series were first scraped in. Prometheus itself returns them in creation order, and
+ * promtool creates them in random order, so for ties neither is "the" answer.
  */
 export function compareLabels(a: Labels, b: Labels): number {
   const an = sortedNames(a);
