@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GET bodies are walked as untyped JSON, as a client would. */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { withBehaviour } from '../../src/sim/app-catalog.js';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GET bodies are walked as untyped JSON, as a client would. */
 import { describe, expect, it } from 'vitest';
 import { APPS_PATH, captureSimulator, fixture, getApps, put } from './helpers/sim.js';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GET bodies are walked as untyped JSON, as a client would. */
 import { readFileSync } from 'node:fs';
 import { ManualClock } from '../../../src/core/clock.js';
 import { createSimulator } from '../../../src/sim/simulator.js';
