@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../core/clock.js';
-import { formatFromContentType, parseExposition } from '../../core/exposition/parse-exposition.js';
+import { ExpositionError, formatFromContentType, parseExposition } from '../../core/exposition/parse-exposition.js';
 import type { Labels } from '../../core/labels.js';
 import { labelsKey, METRIC_NAME } from '../../core/labels.js';
 import { describeError } from '../../errors.js';
@@ -139,7 +139,8 @@ export class ScrapeManager {
       // A failed scrape (including an exposition with one bad line: rejected whole, as
       // Prometheus does) ends every series the target had.
       this.markAllStale(state, started, false);
-      const error = describeError(err);
+      const error =
+        err instanceof ExpositionError ? `${err.code}: ${err.line}:${err.column}: ${err.message}` : describeError(err);
       outcome = { target, ok: false, durationMs: performance.now() - t0, samples: 0, error };
       if (error !== state.lastError) this.options.log?.('warn', 'scrape failed', { target: target.url, error });
       state.lastError = error;
