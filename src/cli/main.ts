@@ -28,7 +28,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'rules check': {
     usage: 'rules check [DIR|FILE...]',
     summary: 'validate rule files; every problem as file:line:col: message',
-    load: async () => notBuiltYet('rules check', 4),
+    load: async () => (await import('./commands/rules-check.js')).rulesCheck,
   },
   'rules test': {
     usage: 'rules test FILE...',
@@ -38,7 +38,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'rules export': {
     usage: 'rules export [DIR|FILE...]',
     summary: 'write the rules as a plain Prometheus rule file',
-    load: async () => notBuiltYet('rules export', 4),
+    load: async () => (await import('./commands/rules-export.js')).rulesExport,
   },
   'metrics check': {
     usage: 'metrics check [--format text|openmetrics] [FILE|-]',
