@@ -20,6 +20,11 @@ export interface Alert {
   readonly firedAtMs?: number;
   /** When it resolved; undefined while active. */
   readonly resolvedAtMs?: number;
+  /**
+   * Rules only: when the expression stopped returning this firing alert while `keep_firing_for`
+   * holds it firing; undefined otherwise (Prometheus's KeepFiringSince).
+   */
+  readonly keepFiringSinceMs?: number;
   /** The expression's value at the last evaluation. */
   readonly value: number;
   /** Where it came from: our own rule evaluation or an Alertmanager webhook. */
