@@ -72,12 +72,59 @@ const DOC_TYPE: Readonly<Record<ValueType, string>> = {
  * Errors are PROMQL_SYNTAX and name the 1-based column.
  */
 export function parsePromql(input: string): Expr {
-  const tree = parser.parse(input);
+  const renamed = renameHoltWinters(input);
+  const tree = parser.parse(renamed.text);
   const errorAt = firstErrorOffset(tree);
-  if (errorAt !== undefined) throw syntaxError(input, errorAt, describeUnexpected(input, errorAt));
+  if (errorAt !== undefined) {
+    const at = renamed.toOriginal(errorAt);
+    throw syntaxError(input, at, describeUnexpected(input, at));
+  }
   const top = tree.topNode.firstChild;
   if (!top) throw syntaxError(input, 0, 'no expression found in input');
-  return new AstBuilder(input).build(top);
+  return new AstBuilder(renamed.text, input, renamed.toOriginal).build(top);
+}
+
+const HOLT_WINTERS = 'holt_winters';
+const SMOOTHING = 'double_exponential_smoothing';
+
+/**
+ * Prometheus 3 renamed holt_winters to double_exponential_smoothing and lezer-promql only
+ * knows the new name, so the 2.42 name is swapped in before parsing (outside string literals)
+ * and positions are mapped back for error messages.
+ */
+function renameHoltWinters(input: string): { text: string; toOriginal: (offset: number) => number } {
+  const starts: number[] = [];
+  let text = '';
+  let quote = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if (quote) {
+      if (c === '\\' && quote !== '`') {
+        text += c + (input[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (input.startsWith(HOLT_WINTERS, i) && !/[\w:]/.test(input[i - 1] ?? '') && /^\s*\(/.test(input.slice(i + HOLT_WINTERS.length))) {
+      starts.push(text.length);
+      text += SMOOTHING;
+      i += HOLT_WINTERS.length - 1;
+      continue;
+    }
+    text += c;
+  }
+  const grow = SMOOTHING.length - HOLT_WINTERS.length;
+  const toOriginal = (offset: number): number => {
+    let shift = 0;
+    for (const start of starts) {
+      if (offset >= start + SMOOTHING.length) shift += grow;
+      else if (offset > start) return offset - shift - Math.min(offset - start, grow);
+    }
+    return offset - shift;
+  };
+  return { text, toOriginal };
 }
 
 function firstErrorOffset(tree: ReturnType<typeof parser.parse>): number | undefined {
@@ -103,7 +150,11 @@ function describeUnexpected(input: string, offset: number): string {
 }
 
 class AstBuilder {
-  constructor(private readonly input: string) {}
+  constructor(
+    private readonly input: string,
+    private readonly original: string,
+    private readonly toOriginal: (offset: number) => number,
+  ) {}
 
   build(node: SyntaxNode): Expr {
     switch (node.name) {
@@ -153,11 +204,11 @@ class AstBuilder {
   }
 
   private error(node: SyntaxNode | number, message: string): Error {
-    return syntaxError(this.input, typeof node === 'number' ? node : node.from, message);
+    return syntaxError(this.original, this.toOriginal(typeof node === 'number' ? node : node.from), message);
   }
 
   private unsupported(node: SyntaxNode, feature: string): Error {
-    return unsupportedError(this.input, node.from, feature);
+    return unsupportedError(this.original, this.toOriginal(node.from), feature);
   }
 
   private children(node: SyntaxNode): SyntaxNode[] {
@@ -298,7 +349,12 @@ class AstBuilder {
   }
 
   private call(node: SyntaxNode): Expr {
-    const name = this.text(node.getChild('FunctionIdentifier')!);
+    const identifier = node.getChild('FunctionIdentifier')!;
+    let name = this.text(identifier);
+    if (name === SMOOTHING) {
+      const at = this.toOriginal(identifier.from);
+      name = this.original.startsWith(HOLT_WINTERS, at) ? HOLT_WINTERS : SMOOTHING;
+    }
     const args = this.exprChildren(node.getChild('FunctionCallBody')!).map((a) => this.build(a));
     const signature = FUNCTION_SIGNATURES[name];
     if (!signature) {

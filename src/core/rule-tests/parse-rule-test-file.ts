@@ -66,7 +66,7 @@ export function parseRuleTestFile(text: string, path: string): { file: RuleTestF
   const lines = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: true, lineCounter: lines, version: '1.1' });
   const r = new YamlReader(path, lines);
-  for (const e of doc.errors) r.problems.push(`${path}:${e.linePos?.[0].line ?? 0}:${e.linePos?.[0].col ?? 0}: ${e.message.split('\n')[0]}`);
+  for (const e of doc.errors) r.problems.push(`${path}:${e.linePos?.[0].line ?? 0}:${e.linePos?.[0].col ?? 0}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   const top = r.map(doc.contents, FILE_KEYS, 'the test file');
   const interval = top.get('evaluation_interval');
   const file: RuleTestFile = {
