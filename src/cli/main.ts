@@ -53,7 +53,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   simulate: {
     usage: 'simulate [--scenario NAME] [--port N] [--seed S]',
     summary: 'run only the Ray Serve simulator (metrics + REST API)',
-    load: async () => notBuiltYet('simulate', 3),
+    load: async () => (await import('./commands/simulate.js')).simulate,
   },
 };
 
