@@ -8,6 +8,8 @@ import type { NotifyAction, NotifyStage, ThreadSnapshot } from './notification.j
 export function decideAction(event: AlertEvent, thread: ThreadSnapshot | null, nowMs: number, repeatIntervalMs: number): NotifyAction | null {
   if (event.kind === 'resolved') return thread && thread.state === 'firing' ? 'resolve' : null;
   if (!thread) return 'open';
+  // Claimed but never posted: someone is posting it now, or died trying (then take it over).
+  if (thread.ts === undefined) return (thread.leaseUntilMs ?? 0) < nowMs ? 'open' : null;
   if (thread.state === 'resolved') {
     // Only a new firing (it went pending again after the resolution) reopens; a late or
     // re-sent firing event from before the resolution must not.

@@ -23,6 +23,8 @@ export interface ThreadSnapshot {
   readonly openedAtMs: number;
   readonly lastNotifiedMs: number;
   readonly resolvedAtMs?: number;
+  /** While a parent is being posted (no ts yet): until when its claim holds. */
+  readonly leaseUntilMs?: number;
 }
 
 export interface Notification {
