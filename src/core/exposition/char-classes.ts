@@ -64,6 +64,12 @@ export function isBlank(c: number): boolean {
   return c === CH_SPACE || c === CH_TAB;
 }
 
+/** The first offset at or after `pos` (and before `end`) that is not a blank or a tab. */
+export function skipBlanks(input: string, pos: number, end: number): number {
+  while (pos < end && isBlank(input.charCodeAt(pos))) pos++;
+  return pos;
+}
+
 /** Whether the whole string is a valid metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
 export function isValidMetricName(name: string): boolean {
   if (name.length === 0 || !isMetricNameStart(name.charCodeAt(0))) return false;

@@ -37,36 +37,55 @@ function assignOneByOne(name: string, names: readonly string[], values: readonly
   return labels;
 }
 
-/** Builds the label objects of one parse, remembering the last layout it saw. */
+interface Layout {
+  readonly ids: readonly number[];
+  readonly factory: LabelFactory | undefined;
+}
+
+/** How many recent layouts a parse remembers: histograms alternate between two (with `le`, without). */
+const RECENT_LAYOUTS = 4;
+
+/** Builds the label objects of one parse, remembering the layouts it saw last. */
 export class LabelObjectBuilder {
-  private lastIds: number[] = [];
-  private lastCount = -1;
-  private lastFactory: LabelFactory | undefined;
+  private readonly recent: Layout[] = [];
 
   /** `{__name__: name, names[i]: values[i] ...}` for the first `count` labels; ids identify the names. */
   build(name: string, names: readonly string[], ids: readonly number[], values: readonly string[], count: number): Labels {
-    if (!this.sameLayout(ids, count)) this.switchLayout(names, ids, count);
-    const factory = this.lastFactory;
+    const factory = this.layoutOf(names, ids, count).factory;
     return factory ? factory(name, values) : assignOneByOne(name, names, values, count);
   }
 
-  private sameLayout(ids: readonly number[], count: number): boolean {
-    if (count !== this.lastCount) return false;
-    const last = this.lastIds;
-    for (let i = 0; i < count; i++) if (ids[i] !== last[i]) return false;
-    return true;
-  }
-
-  private switchLayout(names: readonly string[], ids: readonly number[], count: number): void {
-    this.lastIds = ids.slice(0, count);
-    this.lastCount = count;
-    const layout = names.slice(0, count);
-    const key = JSON.stringify(layout);
-    let factory = factories.get(key);
-    if (factory === undefined && canCompile && factories.size < MAX_FACTORIES) {
-      factory = compile(layout);
-      factories.set(key, factory);
+  private layoutOf(names: readonly string[], ids: readonly number[], count: number): Layout {
+    const recent = this.recent;
+    for (let r = 0; r < recent.length; r++) {
+      const layout = recent[r]!;
+      if (sameIds(layout.ids, ids, count)) {
+        if (r > 0) {
+          recent.splice(r, 1);
+          recent.unshift(layout);
+        }
+        return layout;
+      }
     }
-    this.lastFactory = factory;
+    const layout: Layout = { ids: ids.slice(0, count), factory: factoryFor(names.slice(0, count)) };
+    recent.unshift(layout);
+    if (recent.length > RECENT_LAYOUTS) recent.pop();
+    return layout;
   }
+}
+
+function sameIds(known: readonly number[], ids: readonly number[], count: number): boolean {
+  if (known.length !== count) return false;
+  for (let i = 0; i < count; i++) if (known[i] !== ids[i]) return false;
+  return true;
+}
+
+function factoryFor(layout: readonly string[]): LabelFactory | undefined {
+  const key = JSON.stringify(layout);
+  let factory = factories.get(key);
+  if (factory === undefined && canCompile && factories.size < MAX_FACTORIES) {
+    factory = compile(layout);
+    factories.set(key, factory);
+  }
+  return factory;
 }

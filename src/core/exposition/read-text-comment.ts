@@ -1,4 +1,4 @@
-import { CH_QUOTE, isBlank, isMetricNameChar, isMetricNameStart } from './char-classes.js';
+import { CH_QUOTE, isBlank, isMetricNameChar, isMetricNameStart, skipBlanks } from './char-classes.js';
 import { decodeEscapes } from './decode-escapes.js';
 import { describeAt, expositionErrorAt } from './exposition-error.js';
 
@@ -46,9 +46,4 @@ export function readTextComment(input: string, start: number, end: number): Text
   pos = skipBlanks(input, pos, end);
   if (pos >= end) return null;
   return { keyword, name, nameStart, textStart: pos };
-}
-
-function skipBlanks(input: string, pos: number, end: number): number {
-  while (pos < end && isBlank(input.charCodeAt(pos))) pos++;
-  return pos;
 }
