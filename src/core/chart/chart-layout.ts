@@ -36,9 +36,10 @@ export function computeYAxis(values: readonly number[], maxTicks = 5): YAxis {
 const TIME_STEPS_MS = [60_000, 2 * 60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 6 * 3600_000, 12 * 3600_000, 86_400_000];
 
 /** Round-minute time ticks across [start, end], at most `maxTicks` of them. */
-export function computeTimeTicks(startMs: number, endMs: number, maxTicks = 6): number[] {
+export function computeTimeTicks(startMs: number, endMs: number, maxTicks = 7): number[] {
   const span = Math.max(1, endMs - startMs);
-  const step = TIME_STEPS_MS.find((s) => span / s <= maxTicks) ?? TIME_STEPS_MS[TIME_STEPS_MS.length - 1]!;
+  // Both ends may fall on a tick: a span of n steps can carry n + 1 ticks.
+  const step = TIME_STEPS_MS.find((s) => Math.floor(span / s) + 1 <= maxTicks) ?? TIME_STEPS_MS[TIME_STEPS_MS.length - 1]!;
   const ticks: number[] = [];
   for (let t = Math.ceil(startMs / step) * step; t <= endMs; t += step) ticks.push(t);
   return ticks;
