@@ -123,8 +123,9 @@ export function evaluateAlertRule(input: EvaluateAlertRuleInput): EvaluateAlertR
     }
     // A reload that lengthened `for` sends a firing alert back to pending, as Prometheus does.
     // Prometheus then stops sending it and Alertmanager resolves it when it expires; serve-medic
-    // says so at once, so the Slack thread does not stay "firing".
-    if (alert.state === 'firing' && timeMs - alert.activeAtMs < rule.for_ms) {
+    // says so at once, so the Slack thread does not stay "firing". An evaluation time before
+    // activeAt (replicas whose clocks disagree, after a takeover) is not a reason to.
+    if (alert.state === 'firing' && timeMs >= alert.activeAtMs && timeMs - alert.activeAtMs < rule.for_ms) {
       alert = { ...without(alert, 'firedAtMs', 'keepFiringSinceMs'), state: 'pending' };
       events.push({ kind: 'resolved', alert, atMs: timeMs });
     }
