@@ -440,13 +440,14 @@ class AstBuilder {
       const signed = this.numberLiteral(lhsNode) as { value: number; start: number; end: number };
       const sign = this.text(lhsNode)[0] as '+' | '-';
       const bare = { kind: 'number' as const, value: sign === '-' ? -signed.value : signed.value, start: lhsNode.from + 1, end: lhsNode.to };
-      const pow = this.binaryFrom(node, op, bare, this.build(rhsNode));
+      const pow = this.binaryFrom(node, opNode.from, op, bare, this.build(rhsNode));
       return { kind: 'unary', op: sign, expr: pow, start: node.from, end: node.to };
     }
-    return this.binaryFrom(node, op, this.build(lhsNode), this.build(rhsNode));
+    return this.binaryFrom(node, opNode.from, op, this.build(lhsNode), this.build(rhsNode));
   }
 
-  private binaryFrom(node: SyntaxNode, op: BinaryOp, lhs: Expr, rhs: Expr): Expr {
+  /** Builds and checks a binary expression; errors about the operator point at opAt. */
+  private binaryFrom(node: SyntaxNode, opAt: number, op: BinaryOp, lhs: Expr, rhs: Expr): Expr {
     const returnBool = node.getChild('BoolModifier') !== null;
     const clause = node.getChild('MatchingModifierClause');
     const lt = typeOf(lhs);
@@ -463,14 +464,13 @@ class AstBuilder {
       if (clause.getChild('GroupRight')) card = 'one-to-many';
       if (groups[1]) include = this.groupingLabels(groups[1]);
     }
-    const at = clause ?? node;
-    if (returnBool && !isComparisonOp(op)) throw this.error(at, 'bool modifier can only be used on comparison operators');
+    if (returnBool && !isComparisonOp(op)) throw this.error(opAt, 'bool modifier can only be used on comparison operators');
     if (isComparisonOp(op) && !returnBool && lt === 'scalar' && rt === 'scalar') {
-      throw this.error(node, 'comparisons between scalars must use BOOL modifier');
+      throw this.error(opAt, 'comparisons between scalars must use BOOL modifier');
     }
     if (on) {
       const both = labels.find((l) => include.includes(l));
-      if (both !== undefined) throw this.error(at, `label "${both}" must not occur in ON and GROUP clause at once`);
+      if (both !== undefined) throw this.error(opAt, `label "${both}" must not occur in ON and GROUP clause at once`);
     }
     if (lt !== 'scalar' && lt !== 'vector') throw this.error(lhs.start, 'binary expression must contain only scalar and instant vector types');
     if (rt !== 'scalar' && rt !== 'vector') throw this.error(rhs.start, 'binary expression must contain only scalar and instant vector types');

@@ -25,7 +25,7 @@ const ITEM = new RegExp(
  *   `a+bxN`        N+1 values a, a+b, ..., a+N·b (`a-bxN` counts down); `axN` repeats a N+1 times
  *   `_`            no sample at this step; `_xN` N steps without samples
  *   `stale`        a staleness marker
- * Hex numbers are not allowed (the x would be ambiguous), as in Prometheus.
+ * Hex numbers do not exist here: `0x10` is 0 repeated 11 times, as in Prometheus.
  */
 export function parseSeriesValues(text: string): SeriesStep[] {
   const out: SeriesStep[] = [];
@@ -42,6 +42,11 @@ export function parseSeriesValues(text: string): SeriesStep[] {
     if (g['stale']) {
       out.push({ kind: 'stale' });
       continue;
+    }
+    // Inf and NaN are words to Prometheus's lexer, so "Infx2" is one unknown identifier.
+    const lastNumber = g['step'] ?? g['start']!;
+    if (g['times'] !== undefined && /[a-z]$/i.test(lastNumber)) {
+      throw new SeriesValuesError(`invalid series value ${JSON.stringify(item)}: unexpected identifier`, m.index + 1);
     }
     let value = parseNumber(g['start']!)!;
     if (g['sign'] === '-') value = -value;
