@@ -4,7 +4,8 @@ import type { AlertRule } from '../model/rule.js';
 import type { ApplicationDetails } from '../serve/serve-types.js';
 import { checkConfig } from './check-config.js';
 import type { ItemEvidence } from './collect-probe-evidence.js';
-import { collectProbeEvidence, emptyItemEvidence, formatValue } from './collect-probe-evidence.js';
+import { collectProbeEvidence, emptyItemEvidence, formatValue, probeStrength } from './collect-probe-evidence.js';
+import { exceedFactor, probeThreshold } from './probe-threshold.js';
 import type { DiagnosisInput } from './diagnosis-input.js';
 import type { DeploymentView } from './deployment-view.js';
 import { appDetails, deploymentNames, deploymentView } from './deployment-view.js';
@@ -18,13 +19,15 @@ import { summarizeReplicas } from './summarize-replicas.js';
  *
  * Ranking. An item is confirmed by a probe that returned a series of the target, or by a
  * config/status finding of severity warning or critical. Its score is
- *   tier + Σ probe strengths + Σ finding points
+ *   tier + Σ probe strengths + Σ finding points (+ the alert's own strength)
  * where the tier is 1000 for an item of the triggering rule's `checklist` confirmed by a probe,
  * 500 for one confirmed only by a finding, 0 for any other confirmed item (and always 0 without
  * an alert); a probe's strength is 10-30 by how far past its threshold the value is
- * (collect-probe-evidence.ts); a critical finding adds 25, a warning 15. So the alert's own
- * probe-confirmed items come first, then the others by strength of evidence. Ties keep the
- * order of the rule's checklist, then of rules/checklist.yaml.
+ * (collect-probe-evidence.ts); a critical finding adds 25, a warning 15; and when the rule has
+ * a probe that asks exactly what its alert asks, the alert adds its own strength (its value
+ * against the rule's threshold, 10-30) to that probe's item. So the alert's own probe-confirmed
+ * items come first, then the others by strength of evidence. Ties keep the order of the rule's
+ * checklist, then of rules/checklist.yaml.
  */
 const TIER_OWN_PROBE = 1000;
 const TIER_OWN_FINDING = 500;
@@ -59,6 +62,20 @@ function focalDeployment(input: DiagnosisInput, app: ApplicationDetails | undefi
   if (names.length === 1) return names[0];
   const topology = app.deployment_topology as { ingress_deployment?: unknown } | null | undefined;
   return typeof topology?.ingress_deployment === 'string' ? topology.ingress_deployment : undefined;
+}
+
+/** The rule's expression with its application matcher in either form, without spacing. */
+function normalizeExpr(expr: string): string {
+  return expr
+    .replace(/application\s*=\s*"\{\{\s*\$labels\.application\s*\}\}"/g, 'application=*')
+    .replace(/application\s*!=\s*""/g, 'application=*')
+    .replace(/\s+/g, '');
+}
+
+/** The probe of a rule that asks exactly what the rule's alert asks, scoped to one application. */
+function selfProbe(rule: AlertRule): AlertRule['diagnose'][number] | undefined {
+  const own = normalizeExpr(rule.expr);
+  return rule.diagnose.find((p) => normalizeExpr(p.expr) === own);
 }
 
 function toCheckFor(input: DiagnosisInput, triggering: AlertRule | undefined, confirmed: readonly string[]): Diagnosis['toCheck'] {
@@ -127,10 +144,21 @@ export function buildDiagnosis(input: DiagnosisInput): Diagnosis {
     s.findingEvidence.push({ source: /^(app|deployment)-status/.test(f.id) ? 'status' : 'config', name: 'config', text: f.message });
   }
 
+  // The firing alert is evidence too. When one of its rule's probes re-checks the alert's own
+  // condition, the alert confirms that probe's item once more, graded like a probe.
+  let alertItem: string | undefined;
+  if (input.alert && triggering) {
+    const self = selfProbe(triggering);
+    const s = self ? scoredFor(self.confirms) : undefined;
+    if (s && s.ev.probes.size > 0) {
+      s.findingPoints += probeStrength(exceedFactor(input.alert.value, probeThreshold(triggering.expr)));
+      alertItem = s.item.id;
+    }
+  }
   let items = rank(scored, own, order);
   if (input.alert && triggering) {
     const alertEvidence: Evidence = { source: 'alert', name: input.alert.name, text: `firing with value ${formatValue(input.alert.value)}`, value: input.alert.value };
-    const target = items.find((i) => own.includes(i.item.id));
+    const target = items.find((i) => i.item.id === alertItem) ?? items.find((i) => own.includes(i.item.id));
     if (target) items = items.map((i) => (i === target ? { ...i, evidence: [alertEvidence, ...i.evidence] } : i));
     else if (items.length === 0 && own[0] && byId.get(own[0])) items = [{ item: byId.get(own[0])!, score: 1, evidence: [alertEvidence] }];
   }

@@ -40,7 +40,8 @@ export interface CheckConfigParams {
 }
 
 const OOM_ITEMS = ['oom-too-many-concurrent-requests', 'oom-memory-leak', 'oom-gpu-memory', 'oom-model-too-large-for-gpu'];
-const CAPACITY_ITEMS = ['latency-queue-building-up', 'capacity-pinned-at-max-replicas', 'requests-rejected-503', 'replicas-not-scaling'];
+/** Symptoms of too little capacity: what makes a fixed size or a low max_replicas matter. */
+const CAPACITY_ITEMS = ['latency-queue-building-up', 'capacity-pinned-at-max-replicas', 'requests-rejected-503'];
 
 /** The last line of a Python traceback is the message that matters. */
 export function lastLine(message: string, max = 300): string {
@@ -146,7 +147,8 @@ function checkDeployment(view: DeploymentView, p: CheckConfigParams, add: Add, a
     const max = maxReplicasOf(view);
     if (max <= 1) {
       add('max-replicas-one', dep, {
-        severity: 'warning',
+        // Under a measured capacity symptom this is the cause, not a detail.
+        severity: CAPACITY_ITEMS.some((id) => p.confirmed.has(id)) ? 'critical' : 'warning',
         message: `autoscaling_config.max_replicas is ${max}: the autoscaler can never add a replica (the guide: max_replicas > 1)`,
         checklistId: 'replicas-not-scaling',
       });
@@ -159,8 +161,10 @@ function checkDeployment(view: DeploymentView, p: CheckConfigParams, add: Add, a
     }
     const min = minReplicasOf(view);
     if (min === 0) {
+      const measured = ['latency-cold-start', 'cold-start-scale-to-zero'].some((id) => p.confirmed.has(id));
       add('min-replicas-zero', dep, {
-        severity: any(['latency-cold-start', 'cold-start-scale-to-zero']) ? 'warning' : 'info',
+        // Replicas measured starting from zero make min_replicas 0 the cause of the cold starts.
+        severity: measured ? 'critical' : any(['latency-cold-start', 'cold-start-scale-to-zero']) ? 'warning' : 'info',
         message: `min_replicas is 0 (scale to zero): the first request after an idle period waits for a replica to be scheduled and load its model; the guide says min_replicas 1 for latency-sensitive services`,
         checklistId: 'cold-start-scale-to-zero',
       });

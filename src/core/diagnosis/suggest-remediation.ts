@@ -117,6 +117,7 @@ function guard(p: SuggestParams): string | undefined {
   }
   const status = String(p.app.status ?? '');
   if (status === 'DEPLOY_FAILED' || status === 'DELETING') return `${p.application} is ${status}: fix or restore its config first; serve-medic changes nothing in it meanwhile`;
+  if (status === 'DEPLOYING') return `${p.application} is DEPLOYING: serve-medic changes nothing until the current update finishes or fails`;
   if (!p.view) return `no single deployment of ${p.application} to change could be identified: diagnose ${p.application}/DEPLOYMENT`;
   if (!p.view.effective) return `the config of ${p.application}/${p.view.name} is not visible in the Serve API (status ${status || 'unknown'}): no change while it is unknown`;
   const key = `${p.application}/${p.view.name}`;
@@ -189,9 +190,10 @@ function effectText(action: RemediationAction, pl: Plan, view: DeploymentView, p
       const delay = num(a?.upscale_delay_s) ?? 30;
       text =
         `the autoscaler may add up to ${pl.to - pl.from} replica(s)` +
-        (wanted !== undefined ? `; the load calls for ${wanted}` : '') +
+        (wanted !== undefined && wanted > pl.from ? `; the load calls for ${wanted}` : '') +
         `; queued requests should drain within a minute or two of the new replicas starting (upscale_delay_s ${delay} s plus the replica start)`;
-      if (wanted !== undefined && wanted > pl.to) text += `; ${wanted} would take further steps (max step x${pl.maxStep}, ceiling ${pl.ceiling})`;
+      if (wanted !== undefined && wanted > pl.ceiling) text += `; ${wanted} is beyond the ceiling of ${pl.ceiling}: check where the traffic comes from too`;
+      else if (wanted !== undefined && wanted > pl.to) text += `; reaching ${wanted} takes further steps (at most x${pl.maxStep} each)`;
       break;
     }
     case 'raise_num_replicas':
@@ -218,7 +220,10 @@ function effectText(action: RemediationAction, pl: Plan, view: DeploymentView, p
 }
 
 export function suggestRemediation(p: SuggestParams): Suggestion {
-  const candidates = p.items.filter((i) => i.item.remediation.automatic);
+  // With an alert, only the causes its rule is about are fixed automatically: a cold start
+  // noticed while diagnosing CPU contention is shown, not acted on.
+  const own = p.triggering ? new Set(p.triggering.checklist) : undefined;
+  const candidates = p.items.filter((i) => i.item.remediation.automatic && (!own || own.has(i.item.id)));
   if (candidates.length === 0) {
     const top = p.items[0];
     return top ? { note: `no automatic fix applies: "${top.item.title}" is fixed by hand` } : {};
