@@ -124,6 +124,15 @@ describe('serve-medic rules check', () => {
     ]);
   });
 
+  it('accepts PromQL only Prometheus evaluates when the config sends queries to Prometheus', async () => {
+    write('prom-only/a.yaml', 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: rate(x[5m] @ start()) > 0\n');
+    const builtin = await runCli(['rules', 'check', 'prom-only'], { cwd: dir });
+    expect(builtin.code).toBe(1);
+    expect(builtin.stderr).toMatch(/^prom-only\/a\.yaml:5:20: expr: the @ modifier is not supported by the built-in evaluator; evaluate this expression in Prometheus instead\n$/);
+    const prometheus = await runCli(['rules', 'check', 'prom-only'], { cwd: dir, env: { PROMETHEUS_URL: 'http://127.0.0.1:9090' } });
+    expect(prometheus).toMatchObject({ code: 0, stdout: 'ok: 1 group, 1 alert rule in 1 file\n' });
+  });
+
   it('reports a missing path as a problem (exit 1) and an unknown option as a usage error (exit 2)', async () => {
     const missing = await runCli(['rules', 'check', 'nowhere'], { cwd: dir });
     expect(missing).toMatchObject({ code: 1, stderr: 'nowhere: no such file or directory\n' });

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
+import { defaultExprValidator, syntaxOnlyExprValidator } from '../../core/rules/default-expr-validator.js';
+import type { ExprValidator } from '../../core/rules/expr-validator.js';
 import { ServeMedicError } from '../../errors.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -11,6 +13,11 @@ import type { CliIo } from '../cli-io.js';
 export interface RulesArgs {
   readonly paths: readonly string[];
   readonly defaultIntervalMs?: number;
+  /**
+   * With metrics.prometheus_url, Prometheus evaluates the queries: only syntax errors count.
+   * Otherwise the built-in evaluator does, and features it refuses are problems too.
+   */
+  readonly validateExpr: ExprValidator;
   readonly output?: string;
 }
 
@@ -35,6 +42,7 @@ export async function parseRulesArgs(args: readonly string[], io: CliIo, usage: 
   return {
     paths: parsed.positionals.length > 0 ? parsed.positionals : config.rules.paths,
     defaultIntervalMs: config.rules.evaluation_interval,
+    validateExpr: config.metrics.prometheus_url ? syntaxOnlyExprValidator : defaultExprValidator,
     ...(output !== undefined ? { output } : {}),
   };
 }

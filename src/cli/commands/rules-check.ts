@@ -11,8 +11,8 @@ const USAGE = 'usage: serve-medic rules check [--config FILE] [DIR|FILE...]';
  * 2 on usage errors.
  */
 export const rulesCheck: Command = async (args, io) => {
-  const { paths, defaultIntervalMs } = await parseRulesArgs(args, io, USAGE, false);
-  const loaded = await loadRules(paths, { cwd: io.cwd, defaultIntervalMs });
+  const { paths, defaultIntervalMs, validateExpr } = await parseRulesArgs(args, io, USAGE, false);
+  const loaded = await loadRules(paths, { cwd: io.cwd, defaultIntervalMs, validateExpr });
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) writeLine(io.stderr, e);
     return EXIT_FAILED;

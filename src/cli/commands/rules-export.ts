@@ -14,8 +14,8 @@ const USAGE = 'usage: serve-medic rules export [--config FILE] [DIR|FILE...] [-o
  * reported as by `rules check` and nothing is written.
  */
 export const rulesExport: Command = async (args, io) => {
-  const { paths, defaultIntervalMs, output } = await parseRulesArgs(args, io, USAGE, true);
-  const loaded = await loadRules(paths, { cwd: io.cwd, defaultIntervalMs });
+  const { paths, defaultIntervalMs, validateExpr, output } = await parseRulesArgs(args, io, USAGE, true);
+  const loaded = await loadRules(paths, { cwd: io.cwd, defaultIntervalMs, validateExpr });
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) writeLine(io.stderr, e);
     return EXIT_FAILED;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REMEDIATION_ACTIONS, type Checklist } from '../model/checklist.js';
+import { REMEDIATION_ACTIONS, type Checklist, type RemediationAction } from '../model/checklist.js';
 
 /**
  * The strict schema of rules/checklist.yaml, matching src/core/model/checklist.ts: every item
@@ -20,7 +20,7 @@ export const checklistItemSchema = z.strictObject({
   unobservable_reason: nonEmpty.optional(),
   remediation: z.strictObject({
     automatic: z.boolean(),
-    actions: z.array(z.enum(REMEDIATION_ACTIONS as [string, ...string[]])),
+    actions: z.array(z.enum(REMEDIATION_ACTIONS as [RemediationAction, ...RemediationAction[]])),
     manual: nonEmpty,
   }),
 });
@@ -37,4 +37,4 @@ export const CHECKLIST_KEYS = {
 
 // The schema's output must be a Checklist: a compile-time check that the two stay in step.
 type SchemaChecklist = z.output<typeof checklistSchema>;
-export const asChecklist = (parsed: SchemaChecklist): Checklist => parsed as Checklist;
+export const asChecklist = (parsed: SchemaChecklist): Checklist => parsed;

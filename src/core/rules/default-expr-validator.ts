@@ -28,12 +28,10 @@ export const defaultExprValidator: ExprValidator = (expr) => {
 
 /** Syntax errors only: for a service that sends queries to Prometheus (PROMETHEUS_URL). */
 export const syntaxOnlyExprValidator: ExprValidator = (expr) => {
-  const problem = defaultExprValidator(expr);
-  if (!problem) return null;
   try {
     parsePromql(expr);
+    return null;
   } catch (err) {
-    if (isServeMedicError(err, 'PROMQL_UNSUPPORTED')) return null;
+    return isServeMedicError(err, 'PROMQL_UNSUPPORTED') ? null : problemFrom(err);
   }
-  return problem;
 };

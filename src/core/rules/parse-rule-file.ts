@@ -1,5 +1,4 @@
 import type { Checklist } from '../model/checklist.js';
-import type { RemediationAction } from '../model/checklist.js';
 import type { AlertRule, RuleGroup } from '../model/rule.js';
 import { RuleFileChecker } from './check-rule-file.js';
 import { defaultExprValidator } from './default-expr-validator.js';
@@ -62,7 +61,7 @@ function toRule(raw: RawRule, source: string): AlertRule {
   };
   if (!raw.remediation) return rule;
   const { action, ceiling, max_step, cooldown } = raw.remediation;
-  return { ...rule, remediation: { action: action as RemediationAction, ceiling, max_step, cooldown_ms: cooldown } };
+  return { ...rule, remediation: { action, ceiling, max_step, cooldown_ms: cooldown } };
 }
 
 function toGroups(groups: readonly RawGroup[], file: YamlFile, defaultIntervalMs: number): RuleGroup[] {

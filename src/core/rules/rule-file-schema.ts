@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REMEDIATION_ACTIONS } from '../model/checklist.js';
+import { REMEDIATION_ACTIONS, type RemediationAction } from '../model/checklist.js';
 import { parseDuration } from '../duration.js';
 
 /**
@@ -52,7 +52,7 @@ export const probeSchema = z.strictObject({
 });
 
 export const remediationSchema = z.strictObject({
-  action: z.enum(REMEDIATION_ACTIONS as [string, ...string[]]),
+  action: z.enum(REMEDIATION_ACTIONS as [RemediationAction, ...RemediationAction[]]),
   /** The hard upper bound for the new value: replicas or max_ongoing_requests, so an integer. */
   ceiling: z.number().int().positive(),
   /** A factor: 2 lets one change double the value. 1 or less would never raise anything. */
