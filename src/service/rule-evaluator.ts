@@ -138,7 +138,20 @@ export class RuleEvaluator {
       },
     });
     task.on('execution:skipped', (ctx) => {
-      this.report({ group: group.name, timeMs: ctx.date.getTime(), durationMs: 0, outcome: 'skipped', ruleErrors: [], pending: 0, firing: 0, events: 0 });
+      // not-elected: another replica holds the lease. coordinator-error: Redis did not answer,
+      // so no replica may have evaluated this slot; that is a failure, not a skip.
+      const failed = ctx.reason === 'coordinator-error';
+      this.report({
+        group: group.name,
+        timeMs: ctx.date.getTime(),
+        durationMs: 0,
+        outcome: failed ? 'failed' : 'skipped',
+        ruleErrors: [],
+        pending: 0,
+        firing: 0,
+        events: 0,
+        ...(failed ? { error: 'the evaluation lease could not be checked (Redis unreachable)' } : {}),
+      });
     });
     void task.start();
     return task;
