@@ -26,7 +26,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => notBuiltYet('demo', 6),
   },
   'rules check': {
-    usage: 'rules check [DIR|FILE...]',
+    usage: 'rules check [--config FILE] [DIR|FILE...]',
     summary: 'validate rule files; every problem as file:line:col: message',
     load: async () => (await import('./commands/rules-check.js')).rulesCheck,
   },
@@ -36,7 +36,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/rules-test.js')).rulesTest,
   },
   'rules export': {
-    usage: 'rules export [DIR|FILE...]',
+    usage: 'rules export [--config FILE] [DIR|FILE...] [-o FILE]',
     summary: 'write the rules as a plain Prometheus rule file',
     load: async () => (await import('./commands/rules-export.js')).rulesExport,
   },
