@@ -149,7 +149,7 @@ export function buildDiagnosis(input: DiagnosisInput): Diagnosis {
   let alertItem: string | undefined;
   if (input.alert && triggering) {
     const self = selfProbe(triggering);
-    const s = self ? scoredFor(self.confirms) : undefined;
+    const s = self ? scored.get(self.confirms) : undefined;
     if (s && s.ev.probes.size > 0) {
       s.findingPoints += probeStrength(exceedFactor(input.alert.value, probeThreshold(triggering.expr)));
       alertItem = s.item.id;

@@ -43,10 +43,18 @@ const OOM_ITEMS = ['oom-too-many-concurrent-requests', 'oom-memory-leak', 'oom-g
 /** Symptoms of too little capacity: what makes a fixed size or a low max_replicas matter. */
 const CAPACITY_ITEMS = ['latency-queue-building-up', 'capacity-pinned-at-max-replicas', 'requests-rejected-503'];
 
-/** The last line of a Python traceback is the message that matters. */
+/**
+ * The line of a status message that says what is wrong: for a Python traceback its last line,
+ * skipping pydantic's "For further information visit …" and `^^^^` markers, without pydantic's
+ * "[type=…, input_value=…]" tail ("Value error, max_replicas (2) must be greater than or equal
+ * to min_replicas (5)!").
+ */
 export function lastLine(message: string, max = 300): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  const line = lines[lines.length - 1] ?? '';
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^For further information visit\b/.test(l) && !/^[\^~\s]+$/.test(l));
+  const line = (lines[lines.length - 1] ?? '').replace(/\s*\[type=[^\]]*\]\s*$/, '');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

@@ -224,11 +224,13 @@ export function suggestRemediation(p: SuggestParams): Suggestion {
   // noticed while diagnosing CPU contention is shown, not acted on.
   const own = p.triggering ? new Set(p.triggering.checklist) : undefined;
   const candidates = p.items.filter((i) => i.item.remediation.automatic && (!own || own.has(i.item.id)));
+  const blocked = guard(p);
+  // An application that cannot be changed says so first: it is what the reader must fix.
+  if (blocked && p.app && /DEPLOY_FAILED|DELETING|DEPLOYING/.test(String(p.app.status ?? ''))) return { note: blocked };
   if (candidates.length === 0) {
     const top = p.items[0];
     return top ? { note: `no automatic fix applies: "${top.item.title}" is fixed by hand` } : {};
   }
-  const blocked = guard(p);
   if (blocked) return { note: blocked };
   const view = p.view!;
   const key = `${p.application}/${view.name}`;
