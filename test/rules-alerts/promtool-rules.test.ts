@@ -3,16 +3,21 @@ import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRules, exportPlainRules, renderProbe, ruleFileNames, TESTS_DIR } from './rule-files.js';
+import { loadRules } from '../../src/adapters/rules/load-rules.js';
+import { CHECKLIST_ANNOTATION, exportRules } from '../../src/core/rules/export-rules.js';
+import { allRules, renderProbe, ruleFileNames, RULES_DIR, TESTS_DIR } from './rule-files.js';
 
 /**
  * The alert unit tests (test/rules-alerts/*.test.yaml) under the real `promtool test rules`
- * (Debian's 2.42 on these machines). promtool rejects serve-medic's extension keys, so the rules
- * are exported without them into a temporary tree with the repository's layout
- * (tmp/rules/*.yaml, tmp/test/rules-alerts/*.test.yaml): the test files' `../../rules/…` then
- * points at the exported copy. Skipped when promtool is missing, except on CI.
+ * (Debian's 2.42 on these machines). promtool rejects serve-medic's extension keys, so each rule
+ * file goes through `serve-medic rules export` (exportRules) into a temporary tree with the
+ * repository's layout (tmp/rules/*.yaml, tmp/test/rules-alerts/*.test.yaml): the test files'
+ * `../../rules/…` then points at the exported copy. The export adds a serve_medic_checklist
+ * annotation for the Alertmanager round trip; the tests describe the rules as written (which is
+ * also what `serve-medic rules test` loads), so that annotation is removed again here.
+ * Skipped when promtool is missing, except on CI.
  */
 const execFileAsync = promisify(execFile);
 
@@ -48,11 +53,17 @@ async function run(args: string[], cwd: string): Promise<{ code: number; output:
 describe.skipIf(!promtool)('alert rules under promtool', () => {
   let root: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'serve-medic-promtool-'));
     mkdirSync(join(root, 'rules'));
     mkdirSync(join(root, 'test', 'rules-alerts'), { recursive: true });
-    for (const name of ruleFileNames()) writeFileSync(join(root, 'rules', name), stringify(exportPlainRules(name)));
+    for (const name of ruleFileNames()) {
+      const loaded = await loadRules([join(RULES_DIR, name)]);
+      if (loaded.errors.length > 0) throw new Error(loaded.errors.join('\n'));
+      const doc = parse(exportRules(loaded.groups)) as { groups: { rules: { annotations?: Record<string, string> }[] }[] };
+      for (const group of doc.groups) for (const rule of group.rules) delete rule.annotations?.[CHECKLIST_ANNOTATION];
+      writeFileSync(join(root, 'rules', name), stringify(doc));
+    }
     for (const name of readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yaml'))) {
       copyFileSync(join(TESTS_DIR, name), join(root, 'test', 'rules-alerts', name));
     }

@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * Test helpers over the shipped rule files, read as plain YAML so these tests do not depend on
- * the rule loader. `exportPlainRules` strips serve-medic's extension keys the way
- * `serve-medic rules export` does, so promtool (which rejects unknown keys) can read them.
+ * Test helpers over the shipped rule files, read as plain YAML so the consistency checks see the
+ * files exactly as written (the loader's own checks are `serve-medic rules check`).
  */
 export const RULES_DIR = new URL('../../rules/', import.meta.url).pathname;
 export const TESTS_DIR = new URL('./', import.meta.url).pathname;
 
-export const EXTENSION_KEYS = ['checklist', 'diagnose', 'remediation'] as const;
 
 export interface RawProbe {
   name: string;
@@ -61,17 +59,6 @@ export function readChecklist(): RawChecklistItem[] {
 
 export function allRules(): { file: string; group: RawGroup; rule: RawRule }[] {
   return ruleFileNames().flatMap((file) => readRuleFile(file).groups.flatMap((group) => group.rules.map((rule) => ({ file, group, rule }))));
-}
-
-/** The plain Prometheus rule file: the same document without the extension keys. */
-export function exportPlainRules(name: string): { groups: RawGroup[] } {
-  const doc = readRuleFile(name);
-  for (const group of doc.groups) {
-    for (const rule of group.rules) {
-      for (const key of EXTENSION_KEYS) delete rule[key];
-    }
-  }
-  return doc;
 }
 
 /** Renders the `{{ $labels.x }}` references of a probe with the given labels. */
