@@ -36,6 +36,13 @@ describe('chart PNG', () => {
     expect(pngSize(small)).toEqual({ width: 640, height: 320 });
   });
 
+  it('draws a threshold that is itself a series', () => {
+    const [series] = fixture();
+    const threshold = { labels: { application: 'checkout', deployment: 'Ingress' }, points: series!.points.map((p) => ({ timestampMs: p.timestampMs, value: 200 })) };
+    const png = renderChartPng({ title: 'moving threshold', series: [series!], thresholdSeries: [threshold], startMs: T0 - 3600_000, endMs: T0, stepMs: 15_000 });
+    expect(png.subarray(0, 8)).toEqual(PNG_MAGIC);
+  });
+
   it('renders with no series at all (says there is no data)', () => {
     const png = renderChartPng({ title: 'empty', series: [], startMs: T0 - 3600_000, endMs: T0 });
     expect(png.subarray(0, 8)).toEqual(PNG_MAGIC);
@@ -96,6 +103,13 @@ describe('chart layout and query', () => {
     });
     expect(splitThreshold('histogram_quantile(0.99, sum by (le) (rate(x_bucket{a="b>1"}[5m]))) >= 2.5e2').threshold).toBe(250);
     expect(splitThreshold('max(x > 1)')).toEqual({ expr: 'max(x > 1)' });
+    expect(splitThreshold('a / on(app) b >= bool on(app) group_left() (max_over_time(m[2m]) + 1)')).toEqual({
+      expr: 'a / on(app) b',
+      thresholdExpr: '(max_over_time(m[2m]) + 1)',
+      comparator: '>=',
+    });
+    expect(splitThreshold('sum(rate(x{code=~"5.."}[5m])) < 2')).toEqual({ expr: 'sum(rate(x{code=~"5.."}[5m]))', threshold: 2, comparator: '<' });
+    expect(splitThreshold('0.5 < rate(x[1m])')).toEqual({ expr: 'rate(x[1m])', threshold: 0.5, comparator: '<' });
     expect(splitThreshold('a > 1 and b > 2')).toEqual({ expr: 'a > 1 and b > 2' });
     expect(chartQueryForAlert(alertFor(), rules)?.threshold).toBe(10);
     const fromAm = { ...alertFor({ name: 'FromAlertmanager' }), generatorUrl: 'http://prom:9090/graph?g0.expr=rate%28errors_total%5B5m%5D%29+%3E+0.05&g0.tab=1' };

@@ -90,12 +90,11 @@ describe('delivery through Slack failures', () => {
     for (const channel of ['C0A', 'C0B', 'C0C', 'C0D']) {
       const calls: FakeSlackCall[] = slack.channelCalls(channel);
       expect(calls).toHaveLength(100);
-      // Starts are paced exactly; arrival times at the fake server (same event loop) jitter by a
-      // few ms, so check the rate over every window of 10 calls, and that nothing came in a burst.
+      // Each call starts one interval after the previous one finished, so arrivals at Slack are
+      // at least one interval apart whatever the event loop does.
       const gaps = calls.slice(1).map((c, i) => c.atMs - calls[i]!.atMs);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval / 4);
-      for (let i = 0; i + 10 < calls.length; i++) expect(calls[i + 10]!.atMs - calls[i]!.atMs).toBeGreaterThanOrEqual(10 * interval - 5);
-      expect(calls[calls.length - 1]!.atMs - calls[0]!.atMs).toBeGreaterThanOrEqual((calls.length - 1) * interval - 5);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval - 0.5);
+      expect(calls[calls.length - 1]!.atMs - calls[0]!.atMs).toBeGreaterThanOrEqual((calls.length - 1) * interval);
     }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDedupStage, decideAction } from '../../src/core/notify/dedup-stage.js';
 import type { Notification, NotifyStage, ThreadSnapshot } from '../../src/core/notify/notification.js';
 import { runStages } from '../../src/core/notify/notification.js';
+import type { SlackRoute } from '../../src/core/notify/route-stage.js';
 import { createRouteStage, routeChannel } from '../../src/core/notify/route-stage.js';
 import { createSilenceStage } from '../../src/core/notify/silence-stage.js';
 import { parseMatchers } from '../../src/core/silence/parse-matchers.js';
@@ -37,7 +38,7 @@ describe('dedup / renotify decision', () => {
 });
 
 describe('routing', () => {
-  const routes = [
+  const routes: SlackRoute[] = [
     { match: { severity: 'warning' }, match_re: {}, channel: 'C0WARN' },
     { match: { team: 'ml' }, match_re: { application: 'emb.*|rank' }, channel: 'C0ML' },
   ];

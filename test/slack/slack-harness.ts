@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { configSchema, type RawConfig } from '../../src/config/config-schema.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { AlertRule } from '../../src/core/model/rule.js';
 import type { DiagnoseFn } from '../../src/core/notify/notification.js';
+import type { QueryEngine } from '../../src/core/query/types.js';
 import type { ServeInstanceDetails } from '../../src/core/serve/serve-types.js';
 import type { HttpServerHandle } from '../../src/service/http/create-http-server.js';
 import { createHttpServer } from '../../src/service/http/create-http-server.js';
@@ -32,6 +34,8 @@ export interface SlackHarnessOptions {
   readonly getApplications?: () => Promise<ServeInstanceDetails>;
   readonly actionRegistrars?: readonly ActionRegistrar[];
   readonly clock?: Clock;
+  readonly queryEngine?: QueryEngine;
+  readonly listRules?: () => readonly AlertRule[];
   readonly slack?: Partial<NonNullable<RawConfig['slack']>>;
   /**
    * false: the log sink does not scrub secret values, so a test can prove the code never logs
@@ -57,8 +61,8 @@ export async function startSlackHarness(o: SlackHarnessOptions = {}): Promise<Sl
     logger,
     ...(o.clock ? { clock: o.clock } : {}),
     diagnose: o.diagnose ?? fakeDiagnose,
-    queryEngine: fakeQueryEngine(),
-    listRules: () => rules,
+    queryEngine: o.queryEngine ?? fakeQueryEngine(),
+    listRules: o.listRules ?? (() => rules),
     getApplications: o.getApplications ?? (async () => serveFixture()),
     actionRegistrars: o.actionRegistrars ?? [],
     notifier: { pollMs: 20, silenceCacheMs: 0, tickIntervalMs: 60_000 },

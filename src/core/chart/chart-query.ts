@@ -4,43 +4,87 @@ import type { AlertRule } from '../model/rule.js';
 import type { RangeSeries } from '../query/types.js';
 
 export interface ChartQuery {
-  /** What to chart: the rule's expression without its final threshold comparison. */
+  /** What to chart: the rule's expression without its final comparison. */
   readonly expr: string;
+  /** The comparison's right-hand side when it is a number: drawn as a line. */
   readonly threshold?: number;
+  /** …or when it is an expression (`>= on(app) (max_replicas + 1)`): drawn as a dashed series. */
+  readonly thresholdExpr?: string;
   readonly comparator?: string;
 }
 
-const TRAILING_COMPARISON = /^([\s\S]*?)\s*(>=|<=|==|!=|>|<)\s*(?:bool\s+)?([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
+const COMPARATORS = ['>=', '<=', '==', '!=', '>', '<'];
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** Depth-0 text only (outside (), [] and {}), so "rate(x[5m]) > 1" splits but "max(x > 1)" does not. */
-function topLevel(text: string): string {
+/**
+ * Depth-0 positions of `text` (outside (), [], {} and quotes), with the character there; other
+ * positions are blanked, so operators inside label matchers or function calls are not seen.
+ */
+function topLevelMask(text: string): string {
   let depth = 0;
-  let out = '';
   let quote: string | null = null;
-  for (const c of text) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
     if (quote) {
+      if (c === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
       if (c === quote) quote = null;
+      out += ' ';
       continue;
     }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0) out += c;
+    if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+      out += ' ';
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+      out += ' ';
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      out += ' ';
+    } else out += depth === 0 ? c : ' ';
   }
   return out;
 }
 
+/** Drops `bool` and vector-matching modifiers (`on(…)`, `ignoring(…)`, `group_left(…)`) from the front. */
+function stripModifiers(rhs: string): string {
+  let r = rhs.trim();
+  for (;;) {
+    const m = /^(?:bool\b|(?:on|ignoring|group_left|group_right)\s*\([^)]*\))\s*/.exec(r);
+    if (!m) return r;
+    r = r.slice(m[0].length);
+  }
+}
+
 /**
- * Splits `lhs > 10` into the series to chart and the threshold line. Gives up on anything more
- * complex at the top level (`a > 1 and b > 2`): then the whole expression is charted, no line.
+ * Splits `lhs > 10` (or `lhs >= on(app) rhs`) at its top-level comparison into the series to
+ * chart and the threshold. Gives up on set operations at the top level (`a > 1 and b > 2`):
+ * then the whole expression is charted, with no threshold.
  */
 export function splitThreshold(expr: string): ChartQuery {
-  const m = TRAILING_COMPARISON.exec(expr.trim());
-  if (!m) return { expr: expr.trim() };
-  const [, lhs, op, num] = m as unknown as [string, string, string, string];
-  const top = topLevel(lhs);
-  if (/\b(and|or|unless)\b|[<>=!]=|[<>]/.test(top) || topLevel(expr.trim()).length === top.length) return { expr: expr.trim() };
-  return { expr: lhs.trim(), threshold: Number(num), comparator: op };
+  const text = expr.trim();
+  const mask = topLevelMask(text);
+  if (/\b(and|or|unless)\b/.test(mask)) return { expr: text };
+  let at = -1;
+  let op = '';
+  for (let i = 0; i < mask.length && at === -1; i++) {
+    const two = mask.slice(i, i + 2);
+    const one = mask[i]!;
+    // `=~` and `!~` only occur inside braces; a lone `=` or `!` is not a comparison.
+    if (COMPARATORS.includes(two)) [at, op] = [i, two];
+    else if ((one === '>' || one === '<') && mask[i + 1] !== '=') [at, op] = [i, one];
+  }
+  if (at <= 0) return { expr: text };
+  const lhs = text.slice(0, at).trim();
+  const rhs = stripModifiers(text.slice(at + op.length));
+  if (lhs === '' || rhs === '') return { expr: text };
+  if (NUMBER.test(rhs)) return { expr: lhs, threshold: Number(rhs), comparator: op };
+  if (NUMBER.test(lhs)) return { expr: rhs, threshold: Number(lhs), comparator: op };
+  return { expr: lhs, thresholdExpr: rhs, comparator: op };
 }
 
 /** The expression behind an alert: its rule's, or the one in an Alertmanager generator URL. */

@@ -11,6 +11,8 @@ export interface ChartInput {
   readonly startMs: number;
   readonly endMs: number;
   readonly threshold?: number;
+  /** A threshold that moves (the rule compares against an expression): drawn dashed. */
+  readonly thresholdSeries?: readonly RangeSeries[];
   /** A vertical marker, e.g. when the alert started firing. */
   readonly markerMs?: number;
   readonly markerLabel?: string;
@@ -43,10 +45,11 @@ export function renderChartPng(input: ChartInput): Buffer {
   ctx.textBaseline = 'top';
   ctx.fillText(fitText(ctx, input.title, width - 40), 20, 14);
 
-  const legendBottom = drawLegend(ctx, input.series, 20, 52, width - 40);
+  const legendBottom = drawLegend(ctx, input.series, 20, 52, width - 40, (input.thresholdSeries?.length ?? 0) > 0);
 
   const values = input.series.flatMap((s) => s.points.map((p) => p.value));
   if (input.threshold !== undefined) values.push(input.threshold);
+  for (const t of input.thresholdSeries ?? []) values.push(...t.points.map((p) => p.value));
   const y = computeYAxis(values);
   ctx.font = chartFont(18);
   const yLabelWidth = Math.max(...y.ticks.map((t) => ctx.measureText(humanizeNumber(t)).width));
@@ -104,9 +107,12 @@ export function renderChartPng(input: ChartInput): Buffer {
     ctx.setLineDash([]);
     ctx.fillStyle = '#616061';
     ctx.font = chartFont(15);
-    ctx.textAlign = 'left';
+    const label = input.markerLabel ?? 'fired';
+    // Near the right edge the label goes on the left of the line, so it is never cut off.
+    const fitsRight = px + 4 + ctx.measureText(label).width <= plot.right;
+    ctx.textAlign = fitsRight ? 'left' : 'right';
     ctx.textBaseline = 'top';
-    ctx.fillText(input.markerLabel ?? 'fired', px + 4, plot.top + 2);
+    ctx.fillText(label, fitsRight ? px + 4 : px - 4, plot.top + 2);
   }
 
   // Series lines, clipped to the plot.
@@ -115,6 +121,17 @@ export function renderChartPng(input: ChartInput): Buffer {
   ctx.rect(plot.left, plot.top - 2, plot.right - plot.left, plot.bottom - plot.top + 4);
   ctx.clip();
   const maxGap = (input.stepMs ?? 60_000) * 2.5;
+  ctx.strokeStyle = THRESHOLD_COLOR;
+  ctx.lineWidth = 2;
+  ctx.setLineDash([10, 6]);
+  for (const t of input.thresholdSeries ?? []) {
+    for (const run of splitRuns(t.points, maxGap)) {
+      ctx.beginPath();
+      run.forEach((p, j) => (j === 0 ? ctx.moveTo(xOf(p.timestampMs), yOf(p.value)) : ctx.lineTo(xOf(p.timestampMs), yOf(p.value))));
+      ctx.stroke();
+    }
+  }
+  ctx.setLineDash([]);
   input.series.forEach((s, i) => {
     ctx.strokeStyle = PALETTE[i % PALETTE.length]!;
     ctx.lineWidth = 3;
@@ -153,7 +170,7 @@ function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {
 }
 
 /** Legend entries flow left to right and wrap; returns the y below the legend. */
-function drawLegend(ctx: SKRSContext2D, series: readonly RangeSeries[], x0: number, y0: number, maxWidth: number): number {
+function drawLegend(ctx: SKRSContext2D, series: readonly RangeSeries[], x0: number, y0: number, maxWidth: number, withThreshold: boolean): number {
   ctx.font = chartFont(18);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
@@ -172,5 +189,19 @@ function drawLegend(ctx: SKRSContext2D, series: readonly RangeSeries[], x0: numb
     ctx.fillText(label, x + 30, y);
     x += w;
   });
-  return series.length > 0 ? y + 13 : y0;
+  if (withThreshold) {
+    const w = 30 + ctx.measureText('threshold').width;
+    if (x + w > x0 + maxWidth && x > x0) {
+      x = x0;
+      y += 26;
+    }
+    ctx.strokeStyle = THRESHOLD_COLOR;
+    ctx.lineWidth = 3;
+    ctx.setLineDash([7, 4]);
+    line(ctx, x, y, x + 22, y);
+    ctx.setLineDash([]);
+    ctx.fillStyle = '#1D1C1D';
+    ctx.fillText('threshold', x + 30, y);
+  }
+  return series.length > 0 || withThreshold ? y + 13 : y0;
 }

@@ -33,10 +33,16 @@ export function createAlertChartSource(options: AlertChartSourceOptions): AlertC
     try {
       const query = chartQueryForAlert(alert, await options.listRules());
       if (!query) return null;
-      const startMs = nowMs - windowMs;
+      const windowStart = nowMs - windowMs;
       const stepMs = Math.max(15_000, Math.round(windowMs / 240));
-      const series = selectAlertSeries(await options.queryEngine.rangeQuery(query.expr, startMs, nowMs, stepMs), alert.labels);
+      const series = selectAlertSeries(await options.queryEngine.rangeQuery(query.expr, windowStart, nowMs, stepMs), alert.labels);
       if (series.length === 0) return null;
+      // Right after a start there is less than an hour of data: chart what there is, not an empty left side.
+      const firstSample = Math.min(...series.map((s) => s.points[0]?.timestampMs ?? nowMs));
+      const startMs = firstSample - windowStart > 5 * 60_000 ? Math.floor((firstSample - 60_000) / 60_000) * 60_000 : windowStart;
+      const thresholdSeries = query.thresholdExpr
+        ? selectAlertSeries(await options.queryEngine.rangeQuery(query.thresholdExpr, windowStart, nowMs, stepMs).catch(() => []), alert.labels, 1)
+        : [];
       const { renderChartPng } = await import('../../core/chart/render-chart-png.js');
       const target = alertTarget(alert);
       const title = `${alert.name}${target ? ` — ${target}` : ''}`;
@@ -48,12 +54,14 @@ export function createAlertChartSource(options: AlertChartSourceOptions): AlertC
         endMs: nowMs,
         stepMs,
         ...(query.threshold !== undefined ? { threshold: query.threshold } : {}),
+        ...(thresholdSeries.length > 0 ? { thresholdSeries } : {}),
         markerMs: since,
         markerLabel: `fired ${new Date(since).toISOString().slice(11, 16)}`,
       });
       const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
       const filename = `${`${alert.name}-${target || 'all'}`.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${stamp}.png`;
-      return { data, filename, title: `${title} (last ${Math.round(windowMs / 60_000)} min)`, altText: `Chart of ${query.expr} over the last hour` };
+      const minutes = Math.round((nowMs - startMs) / 60_000);
+      return { data, filename, title: `${title} (last ${minutes} min)`, altText: `Chart of ${query.expr} over the last ${minutes} minutes` };
     } catch (err) {
       options.logger.warn({ alert: alert.name, err: (err as Error).message }, 'could not render the alert chart');
       return null;

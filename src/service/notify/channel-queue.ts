@@ -3,9 +3,12 @@ import { backoffDelay } from '../../adapters/slack/classify-slack-error.js';
 import type { Logger } from '../../log/create-logger.js';
 
 /**
- * Per-channel FIFO with a pacer: at most `messagesPerSecond` calls start per channel (Slack's
- * chat.postMessage limit is about one message per second per channel), items run one at a time
- * in the order they were queued, and nothing is dropped:
+ * Per-channel FIFO with a pacer (Slack allows about one message per second per channel): items
+ * run one at a time in the order they were queued, each call starts at least 1/rate seconds
+ * after the previous one in its channel *finished*, and nothing is dropped. Pacing from the
+ * finish rather than the start costs one round trip per message but guarantees the spacing as
+ * Slack sees it: a call delayed on its way out can never be followed closely by the next one.
+ *
  * - 429: the same call is repeated after Slack's Retry-After (not counted as a failure);
  * - 5xx / network / Slack-side internal errors: repeated with capped exponential backoff, for as
  *   long as it takes (a Slack outage delays messages, it does not lose them);
@@ -161,8 +164,11 @@ export class ChannelQueue {
       if (op.stillWanted && !(await op.stillWanted())) throw new ItemAbandonedError(op.label);
       await this.pace(lane);
       try {
-        return await op.run();
+        const result = await op.run();
+        this.spaceAfterCall(lane);
+        return result;
       } catch (err) {
+        this.spaceAfterCall(lane);
         const decision = this.options.classify(err, op.label);
         if (decision.kind === 'permanent') throw decision.error;
         if (decision.kind === 'rate_limited') {
@@ -178,6 +184,11 @@ export class ChannelQueue {
         lane.nextStartMs = Math.max(lane.nextStartMs, this.now() + delay);
       }
     }
+  }
+
+  /** After a call finished: the next may start one interval from now at the earliest. */
+  private spaceAfterCall(lane: Lane): void {
+    lane.nextStartMs = Math.max(lane.nextStartMs, this.now() + this.intervalMs);
   }
 
   /** Waits for this channel's next slot, then books the one after it. */
