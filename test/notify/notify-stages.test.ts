@@ -48,6 +48,13 @@ describe('routing', () => {
     expect(routeChannel({ severity: 'critical', team: 'ml', application: 'ranker' }, routes, 'C0DEF')).toBe('C0DEF');
     expect(routeChannel({ severity: 'critical' }, routes, 'C0DEF')).toBe('C0DEF');
   });
+  it('stops an alert no route matches when there is no default channel', async () => {
+    const unrouted: string[] = [];
+    const stage = createRouteStage({ routes, onUnrouted: (k) => unrouted.push(k) });
+    expect(await stage({ threadKey: 'k', event: firing(alertFor({ severity: 'critical' })) })).toBeNull();
+    expect(unrouted).toEqual(['k']);
+  });
+
   it('keeps an existing thread in its channel', async () => {
     const stage = createRouteStage({ routes, defaultChannel: 'C0DEF' });
     const n: Notification = { threadKey: 'k', event: firing(alertFor({ severity: 'warning' })), thread: { ...posted, channel: 'C0OLD' } };

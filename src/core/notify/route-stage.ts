@@ -10,8 +10,8 @@ export interface SlackRoute {
   readonly channel: string;
 }
 
-/** The channel for a label set: the first route that matches wins, else the default. */
-export function routeChannel(labels: Labels, routes: readonly SlackRoute[], defaultChannel: string): string {
+/** The channel for a label set: the first route that matches wins, else the default (if any). */
+export function routeChannel(labels: Labels, routes: readonly SlackRoute[], defaultChannel: string | undefined): string | undefined {
   for (const r of routes) {
     const eq = Object.entries(r.match).every(([k, v]) => (labels[k] ?? '') === v);
     const re = eq && Object.entries(r.match_re).every(([k, v]) => anchoredRegex(v).test(labels[k] ?? ''));
@@ -20,10 +20,21 @@ export function routeChannel(labels: Labels, routes: readonly SlackRoute[], defa
   return defaultChannel;
 }
 
-/** A thread stays where it was opened; only a new thread is routed. */
-export function createRouteStage(deps: { readonly routes: readonly SlackRoute[]; readonly defaultChannel: string }): NotifyStage {
-  return async (n) => ({
-    ...n,
-    channel: n.thread?.channel ?? routeChannel(n.event.alert.labels, deps.routes, deps.defaultChannel),
-  });
+/**
+ * A thread stays where it was opened; only a new thread is routed. With no default channel an
+ * alert that no route matches stops here (reported through onUnrouted).
+ */
+export function createRouteStage(deps: {
+  readonly routes: readonly SlackRoute[];
+  readonly defaultChannel?: string;
+  readonly onUnrouted?: (threadKey: string) => void;
+}): NotifyStage {
+  return async (n) => {
+    const channel = n.thread?.channel ?? routeChannel(n.event.alert.labels, deps.routes, deps.defaultChannel);
+    if (channel === undefined) {
+      deps.onUnrouted?.(n.threadKey);
+      return null;
+    }
+    return { ...n, channel };
+  };
 }

@@ -26,8 +26,8 @@ export interface NotifierOptions {
   readonly logger: Logger;
   /** config.cluster_name. */
   readonly cluster: string;
-  /** SLACK_CHANNEL: where alerts go when no route matches. */
-  readonly defaultChannel: string;
+  /** SLACK_CHANNEL: where alerts go when no route matches (without it, such alerts are logged). */
+  readonly defaultChannel?: string;
   readonly routes?: readonly SlackRoute[];
   /** slack.repeat_interval. */
   readonly repeatIntervalMs: number;
@@ -112,7 +112,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
       onMuted: (threadKey, s) => log.debug({ threadKey, silence: s.id }, 'muted by a silence'),
     }),
     createDedupStage({ lookup: (k) => threads.get(k), repeatIntervalMs: options.repeatIntervalMs, now: () => clock.now() }),
-    createRouteStage({ routes: options.routes ?? [], defaultChannel: options.defaultChannel }),
+    createRouteStage({
+      routes: options.routes ?? [],
+      ...(options.defaultChannel ? { defaultChannel: options.defaultChannel } : {}),
+      onUnrouted: (threadKey) => log.error({ threadKey }, 'no slack.routes entry matches this alert and SLACK_CHANNEL is not set: not posted'),
+    }),
     createSendStage({
       sink,
       threads,

@@ -75,7 +75,7 @@ export function checkSlackSettings(slack: Config['slack']): string[] {
   if (!slack.app_token && !slack.signing_secret) {
     problems.push('SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode)');
   }
-  if (!slack.channel) problems.push('SLACK_CHANNEL is required with SLACK_BOT_TOKEN: the channel alerts go to when no route matches');
+  if (!slack.channel && slack.routes.length === 0) problems.push('SLACK_CHANNEL is required with SLACK_BOT_TOKEN: the channel alerts go to when no route matches');
   return problems;
 }
 
@@ -115,7 +115,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     clock,
     logger,
     cluster: config.cluster_name,
-    defaultChannel: slack.channel ?? CONSOLE_CHANNEL,
+    // With routes and no SLACK_CHANNEL, an alert no route matches is logged and not posted.
+    ...(slack.channel || !slack.bot_token ? { defaultChannel: slack.channel ?? CONSOLE_CHANNEL } : {}),
     routes: slack.routes,
     repeatIntervalMs: slack.repeat_interval,
     ...(options.diagnose ? { diagnose: options.diagnose } : {}),
