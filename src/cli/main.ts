@@ -48,7 +48,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   diagnose: {
     usage: 'diagnose APP[/DEPLOYMENT]',
     summary: 'run the checklist once and print the diagnosis',
-    load: async () => notBuiltYet('diagnose', 4),
+    load: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   },
   simulate: {
     usage: 'simulate [--scenario NAME] [--port N] [--seed S]',

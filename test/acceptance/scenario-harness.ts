@@ -1,5 +1,3 @@
-import { evaluateAlertRule } from '../../src/core/alerts/evaluate-alert-rule.js';
-import { toAlertVector } from '../../src/core/alerts/to-alert-vector.js';
 import type { Labels } from '../../src/core/labels.js';
 import type { Checklist } from '../../src/core/model/checklist.js';
 import type { Alert, AlertEvent } from '../../src/core/model/alert.js';
@@ -7,6 +5,7 @@ import type { RuleGroup } from '../../src/core/model/rule.js';
 import { loadRules } from '../../src/adapters/rules/load-rules.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Diagnose } from '../../src/service/diagnosis/run-diagnosis.js';
+import { runAlertLoop } from '../../src/service/diagnosis/run-alert-loop.js';
 import { createDiagnose } from '../../src/service/diagnosis/run-diagnosis.js';
 import type { SimulatedCluster } from '../../src/service/diagnosis/simulated-cluster.js';
 import { createSimulatedCluster } from '../../src/service/diagnosis/simulated-cluster.js';
@@ -43,11 +42,8 @@ export interface TimedEvent {
 
 export interface ScenarioRun {
   readonly cluster: SimulatedCluster;
-  readonly startMs: number;
-  readonly events: TimedEvent[];
-  /** Alert states after the last evaluation, by rule. */
-  readonly states: Map<string, readonly Alert[]>;
-  readonly ruleErrors: string[];
+  readonly events: readonly TimedEvent[];
+  readonly ruleErrors: readonly string[];
 }
 
 function matches(labels: Labels, want: Labels): boolean {
@@ -55,8 +51,9 @@ function matches(labels: Labels, want: Labels): boolean {
 }
 
 /**
- * Runs a scenario for up to `durationMs`, stopping early once an alert named `until.alert`
- * with labels including `until.labels` fires.
+ * Runs a scenario for up to `durationMs` with runAlertLoop (the service's evaluation loop
+ * without Redis), stopping early once an alert named `until.alert` with labels including
+ * `until.labels` fires.
  */
 export async function runScenario(
   scenario: string,
@@ -66,25 +63,16 @@ export async function runScenario(
 ): Promise<ScenarioRun> {
   const cluster = createSimulatedCluster({ scenario, seed: 1 });
   const startMs = cluster.clock.now();
-  const run: ScenarioRun = { cluster, startMs, events: [], states: new Map(), ruleErrors: [] };
-  const rules = groups.flatMap((g) => g.rules);
-  while (cluster.clock.now() - startMs < durationMs) {
-    cluster.advance(INTERVAL_MS, INTERVAL_MS);
-    const t = cluster.clock.now();
-    let done = false;
-    for (const rule of rules) {
-      const result = toAlertVector(await cluster.queryEngine.instantQuery(rule.expr, t));
-      const out = evaluateAlertRule({ rule, previous: run.states.get(rule.alert) ?? [], result, timeMs: t });
-      if (out.error) run.ruleErrors.push(`${rule.alert}: ${out.error}`);
-      run.states.set(rule.alert, out.alerts);
-      for (const e of out.events) {
-        run.events.push({ kind: e.kind, alert: e.alert, atMs: e.atMs - startMs });
-        if (until && e.kind === 'firing' && e.alert.name === until.alert && matches(e.alert.labels, until.labels)) done = true;
-      }
-    }
-    if (done) break;
-  }
-  return run;
+  const result = await runAlertLoop(cluster, groups, {
+    durationMs,
+    intervalMs: INTERVAL_MS,
+    ...(until ? { stopWhen: (a: Alert) => a.name === until.alert && matches(a.labels, until.labels) } : {}),
+  });
+  return {
+    cluster,
+    events: result.events.map((e) => ({ kind: e.kind, alert: e.alert, atMs: e.atMs - startMs })),
+    ruleErrors: result.errors,
+  };
 }
 
 export function firstFiring(run: ScenarioRun, alert: string, labels: Labels): TimedEvent | undefined {

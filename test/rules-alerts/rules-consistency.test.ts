@@ -138,3 +138,11 @@ describe('rules/*.yaml', () => {
     }
   });
 });
+
+describe('rules/checklist.yaml as YAML', () => {
+  it('keeps the item numbers of the guide in the sections (a bare " #" would start a YAML comment)', () => {
+    const numbered = checklist.filter((i) => /Checklist|Common Causes/.test(i.section) && !/GPU/.test(i.section));
+    expect(numbered.length).toBeGreaterThanOrEqual(10);
+    for (const item of numbered) expect(item.section, item.id).toMatch(/#\d/);
+  });
+});
