@@ -140,6 +140,28 @@ describe('never a second parent', () => {
     expect(String(slack.calls[slack.calls.length - 1]!.body.text)).toContain('resolved after 10 min');
   });
 
+  it('remembers across a restart what still fires: the new process sends the reminder in the old thread', async () => {
+    const prefix = uniquePrefix('restart-remind');
+    const clock = new ManualClock(T0);
+    const alert = alertFor();
+    const before = await start(prefix, clock, 'instance-1');
+    await before.notifier.onEvents([firing(alert)]);
+    await before.notifier.idle();
+    await before.notifier.stop();
+    const parentTs = parents(slack)[0]!.ts!;
+
+    // The lifecycle does not repeat the firing event after a restart: nothing is handed in.
+    const after = await start(prefix, clock, 'instance-2');
+    await after.notifier.start();
+    clock.advance(4 * 3600_000 + 60_000);
+    await after.notifier.tick();
+    await after.notifier.idle();
+    const last = slack.calls[slack.calls.length - 1]!;
+    expect(last.threadTs).toBe(parentTs);
+    expect(String(last.body.text)).toContain('still firing after 4 h 1 min');
+    expect(parents(slack)).toHaveLength(1);
+  });
+
   it('posts one parent when two instances race on the same alert, and resolves it once', async () => {
     const prefix = uniquePrefix('race');
     const clock = new ManualClock(T0);

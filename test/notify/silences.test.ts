@@ -77,6 +77,27 @@ describe('silences in the notify path', () => {
     expect(slack.callsTo('chat.postMessage').filter((c) => c.threadTs === undefined)).toHaveLength(1);
   });
 
+  it('posts after a restart an alert whose silence ended, though no event repeats it', async () => {
+    const prefix = uniquePrefix('silence-restart');
+    await h.close();
+    h = await startHarness({ slack, prefix, clock, queryEngine: null });
+    const s = await silence(matchers('application=checkout'));
+    await h.notifier.onEvents([firing(alertFor())]);
+    await h.notifier.idle();
+    await h.notifier.stop();
+
+    const next = await startHarness({ slack, prefix, clock, queryEngine: null, instanceId: 'after-restart' });
+    try {
+      await next.notifier.start();
+      await next.silences.expire(s.id, clock.now(), 'U0ONCALL');
+      await next.notifier.tick();
+      await next.notifier.idle();
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.threadTs === undefined)).toHaveLength(1);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('does not post an alert that resolved while silenced when the silence ends', async () => {
     const s = await silence(matchers('application=checkout'));
     const alert = alertFor();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AlertEvent } from '../../core/model/alert.js';
 import type { ThreadSnapshot } from '../../core/notify/notification.js';
 
 /**
@@ -88,6 +89,7 @@ return 1`;
 
 export class ThreadStore {
   private readonly prefix: string;
+  private readonly firingKey: string;
   readonly firingTtlMs: number;
   readonly reopenWindowMs: number;
 
@@ -96,6 +98,7 @@ export class ThreadStore {
     options: ThreadStoreOptions,
   ) {
     this.prefix = `${options.prefix}:slack:thread:`;
+    this.firingKey = `${options.prefix}:slack:firing`;
     this.firingTtlMs = options.firingTtlMs ?? 7 * 86_400_000;
     this.reopenWindowMs = options.reopenWindowMs ?? 3600_000;
   }
@@ -147,6 +150,33 @@ export class ThreadStore {
   /** resolved → firing, once, when the alert fires again within the reopen window. */
   async reopen(threadKey: string, nowMs: number): Promise<boolean> {
     return (await this.redis.eval(REOPEN, 1, this.key(threadKey), nowMs, this.firingTtlMs)) === 1;
+  }
+
+  /**
+   * The alerts still firing, as last heard (one hash field per thread key). The alert lifecycle
+   * does not repeat a firing event after a restart, so this is how a new process knows what to
+   * remind about and what to post when a silence ends.
+   */
+  async rememberFiring(threadKey: string, event: AlertEvent): Promise<void> {
+    await this.redis.hset(this.firingKey, threadKey, JSON.stringify(event));
+  }
+
+  async forgetFiring(threadKey: string): Promise<void> {
+    await this.redis.hdel(this.firingKey, threadKey);
+  }
+
+  /** Every remembered firing event; entries older than the firing TTL are dropped as abandoned. */
+  async loadFiring(nowMs: number): Promise<Map<string, AlertEvent>> {
+    const all = await this.redis.hgetall(this.firingKey);
+    const out = new Map<string, AlertEvent>();
+    const stale: string[] = [];
+    for (const [key, json] of Object.entries(all)) {
+      const event = JSON.parse(json) as AlertEvent;
+      if (nowMs - event.atMs > this.firingTtlMs) stale.push(key);
+      else out.set(key, event);
+    }
+    if (stale.length > 0) await this.redis.hdel(this.firingKey, ...stale);
+    return out;
   }
 
   /**

@@ -65,8 +65,8 @@ export interface Notifier {
   threadKeyOf(alert: Alert): string;
   /** Resolves when every event handed in so far has been fully sent (or has failed). */
   idle(): Promise<void>;
-  /** Starts the periodic tick and lease renewal. */
-  start(): void;
+  /** Reloads the alerts still firing (kept in Redis), then starts the periodic tick and lease renewal. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +168,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const notifier: Notifier = {
     async onEvents(events) {
+      // Remembered in Redis first: a restart must still know what fires (reminders, silences ending).
+      await Promise.all(
+        events.map((e) => (e.kind === 'firing' ? threads.rememberFiring(threadKeyOf(e.alert), e) : threads.forgetFiring(threadKeyOf(e.alert)))),
+      );
       for (const e of events) {
         const key = threadKeyOf(e.alert);
         if (e.kind === 'firing') active.set(key, e);
@@ -225,8 +229,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
     },
 
-    start() {
+    async start() {
       if (tickTimer) return;
+      for (const [key, event] of await threads.loadFiring(clock.now())) if (!active.has(key)) active.set(key, event);
       tickTimer = setInterval(() => void notifier.tick().catch((err: unknown) => log.error({ err: describeError(err) }, 'tick failed')), options.tickIntervalMs ?? 5000);
       tickTimer.unref();
       leaseTimer = setInterval(() => {

@@ -160,7 +160,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     commandDeps,
     async start() {
       await slackApp?.start();
-      notifier.start();
+      await notifier.start();
       logger.info({ mode: slackApp?.mode ?? 'console', channel: slack.channel ?? CONSOLE_CHANNEL }, slackApp ? 'Slack connected' : 'no SLACK_BOT_TOKEN: Slack messages are printed in the terminal');
     },
     async stop() {
