@@ -265,7 +265,10 @@ export class SampleLineReader implements SampleTail {
       if (this.nextBackslash === -1) this.nextBackslash = input.length;
     }
     if (close !== -1 && close < end && close < this.nextBackslash) {
-      this.values[i] = input.slice(pos, close);
+      const value = input.slice(pos, close);
+      // Most values repeat the previous line's at the same place; keeping the earlier string
+      // lets the new one die young, so results hold one copy and the GC copies less.
+      if (value !== this.values[i]) this.values[i] = value;
       return close + 1;
     }
     const decoded = decodeEscapes(input, pos, end, this.lenient ? 'reject' : 'keep', true);
