@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REMEDIATION_ACTIONS } from '../../src/core/model/checklist.js';
 import { parseDuration } from '../../src/core/duration.js';
-import { allRules, readChecklist } from './rule-files.js';
+import { allRules, readChecklist, TESTS_DIR } from './rule-files.js';
 
 /**
  * The checklist and the rules hold together: every guide item is there, every id a rule names
@@ -144,5 +146,20 @@ describe('rules/checklist.yaml as YAML', () => {
     const numbered = checklist.filter((i) => /Checklist|Common Causes/.test(i.section) && !/GPU/.test(i.section));
     expect(numbered.length).toBeGreaterThanOrEqual(10);
     for (const item of numbered) expect(item.section, item.id).toMatch(/#\d/);
+  });
+});
+
+describe('test/rules-alerts/*.test.yaml', () => {
+  it('has a firing and a quiet expectation for every alert', () => {
+    const firing = new Set<string>();
+    const quiet = new Set<string>();
+    for (const name of readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yaml'))) {
+      const doc = parse(readFileSync(`${TESTS_DIR}/${name}`, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[] };
+      for (const t of doc.tests.flatMap((g) => g.alert_rule_test ?? [])) (t.exp_alerts?.length ? firing : quiet).add(t.alertname);
+    }
+    for (const { rule } of rules) {
+      expect(firing.has(rule.alert), `${rule.alert} never expected to fire`).toBe(true);
+      expect(quiet.has(rule.alert), `${rule.alert} never expected to stay quiet`).toBe(true);
+    }
   });
 });
