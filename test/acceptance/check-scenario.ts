@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { renderDiagnosis } from '../../src/core/slack-render/render-diagnosis.js';
 import { getScenario } from '../../src/sim/scenarios/index.js';
 import type { ScenarioExpectation } from './expectations.js';
 import { diagnoseFor, firstFiring, INTERVAL_MS, loadShippedRules, runScenario } from './scenario-harness.js';
@@ -32,4 +33,6 @@ export async function checkScenario(exp: ScenarioExpectation): Promise<void> {
   expect(diagnosis.items[0]?.item.id, `ranked: ${ranked.join(', ')}`).toBe(exp.firstItem);
   expect(diagnosis.items[0]!.evidence.length).toBeGreaterThan(0);
   expect(diagnosis.alertName).toBe(exp.alert);
+  // What the Slack thread will show.
+  expect(renderDiagnosis(diagnosis).text).toContain(diagnosis.items[0]!.item.title);
 }

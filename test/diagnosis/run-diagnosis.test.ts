@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import type { DiagnoseFn } from '../../src/core/notify/notification.js';
 import type { QueryEngine, QueryValue } from '../../src/core/query/types.js';
 import { createDiagnose, diagnosisTargetOf, renderProbeExpr } from '../../src/service/diagnosis/run-diagnosis.js';
 import { DEFAULT_GUARDRAILS, runningCluster, shippedRules } from './diagnosis-fixtures.js';
@@ -41,6 +42,9 @@ describe('createDiagnose', () => {
       cluster: 'prod',
       clock: new ManualClock(1_000_000),
     });
+    // The notifier and the Slack command receive it as their DiagnoseFn.
+    const injected: DiagnoseFn = diagnose;
+    expect(injected).toBe(diagnose);
     const d = await diagnose({
       application: 'app_fast',
       deployment: 'Echo',
