@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { DiagnoseFn } from '../../src/core/notify/notification.js';
 import type { QueryEngine, QueryValue } from '../../src/core/query/types.js';
+import { CONTEXT_QUERIES } from '../../src/core/diagnosis/context-queries.js';
 import { createDiagnose, diagnosisTargetOf, renderProbeExpr } from '../../src/service/diagnosis/run-diagnosis.js';
+import { createSimulatedCluster } from '../../src/service/diagnosis/simulated-cluster.js';
 import { DEFAULT_GUARDRAILS, runningCluster, shippedRules } from './diagnosis-fixtures.js';
 
 /** A query engine that answers from a table of expression fragments and records what it was asked. */
@@ -94,5 +96,19 @@ describe('createDiagnose', () => {
     expect(diagnosisTargetOf({ alertname: 'X', application: 'a' })).toEqual({ application: 'a' });
     expect(diagnosisTargetOf({ Component: 'ray::ServeReplica:a:D' })).toEqual({ application: 'a', deployment: 'D' });
     expect(diagnosisTargetOf({ alertname: 'X', ip: '10.0.0.1' })).toBeUndefined();
+  });
+});
+
+describe('probes on the built-in evaluator', () => {
+  it('evaluates every probe and context query, rendered for an application, without an error', async () => {
+    const { groups } = await shippedRules();
+    const cluster = createSimulatedCluster({ scenario: 'healthy-baseline' });
+    cluster.advance(2 * 60_000, 15_000);
+    const labels = { application: 'embeddings', deployment: 'Embedder' };
+    const exprs = [...groups.flatMap((g) => g.rules.flatMap((r) => r.diagnose.map((p) => p.expr))), ...Object.values(CONTEXT_QUERIES)];
+    for (const expr of exprs) {
+      const value = await cluster.queryEngine.instantQuery(renderProbeExpr(expr, labels), cluster.clock.now());
+      expect(value.resultType, expr).toBe('vector');
+    }
   });
 });
