@@ -6,8 +6,10 @@ import { diagnoseFor, firstFiring, INTERVAL_MS, loadShippedRules, runScenario } 
 
 /**
  * One scenario end to end: its alert fires within `for` plus two evaluation intervals of the
- * scenario's onset (the time by which the simulator says its signature shows), and the
- * diagnosis of that alert, made at the moment it fires, names the scenario's checklist item first.
+ * signature appearing — measured: the first scrape at which the scenario's own signature
+ * (its symptom items, over its window) holds; the alert may also fire before that — and at
+ * the latest by the scenario's declared onset plus the same allowance. The diagnosis of that
+ * alert, made at the moment it fires, names the scenario's checklist item first.
  */
 export async function checkScenario(exp: ScenarioExpectation): Promise<void> {
   const rules = await loadShippedRules();
@@ -21,6 +23,9 @@ export async function checkScenario(exp: ScenarioExpectation): Promise<void> {
   const fired = firstFiring(run, exp.alert, exp.labels);
   expect(fired, `${exp.alert} ${JSON.stringify(exp.labels)} did not fire by ${deadline / 1000} s`).toBeDefined();
   expect(fired!.atMs).toBeLessThanOrEqual(deadline);
+  if (run.signatureAtMs !== undefined) {
+    expect(fired!.atMs - run.signatureAtMs, `signature at ${run.signatureAtMs / 1000} s, fired at ${fired!.atMs / 1000} s`).toBeLessThanOrEqual(rule!.for_ms + 2 * INTERVAL_MS);
+  }
 
   const diagnose = await diagnoseFor(run.cluster, rules);
   const { labels } = fired!.alert;

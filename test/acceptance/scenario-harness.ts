@@ -9,6 +9,9 @@ import { runAlertLoop } from '../../src/service/diagnosis/run-alert-loop.js';
 import { createDiagnose } from '../../src/service/diagnosis/run-diagnosis.js';
 import type { SimulatedCluster } from '../../src/service/diagnosis/simulated-cluster.js';
 import { createSimulatedCluster } from '../../src/service/diagnosis/simulated-cluster.js';
+import type { FlatSample } from '../../src/sim/scenarios/evaluate-signature.js';
+import { evaluateSignature } from '../../src/sim/scenarios/evaluate-signature.js';
+import { getScenario } from '../../src/sim/scenarios/index.js';
 
 /**
  * Drives a simulator scenario the way the service would, on a ManualClock: every 15 s (the
@@ -44,6 +47,11 @@ export interface ScenarioRun {
   readonly cluster: SimulatedCluster;
   readonly events: readonly TimedEvent[];
   readonly ruleErrors: readonly string[];
+  /**
+   * When the scenario's own signature (src/sim/scenarios, its symptom items) first held over
+   * its window, in milliseconds since the start; undefined if not before the run stopped.
+   */
+  readonly signatureAtMs?: number;
 }
 
 function matches(labels: Labels, want: Labels): boolean {
@@ -63,15 +71,29 @@ export async function runScenario(
 ): Promise<ScenarioRun> {
   const cluster = createSimulatedCluster({ scenario, seed: 1 });
   const startMs = cluster.clock.now();
+  const sig = getScenario(scenario);
+  const scrapes = new Map<number, FlatSample[]>();
+  let signatureAtMs: number | undefined;
+  const watchSignature = (t: number): void => {
+    scrapes.set(t, cluster.lastScrape().map((s) => ({ name: s.labels.__name__ ?? '', labels: s.labels, value: s.value })));
+    scrapes.delete(t - sig.windowMs - INTERVAL_MS);
+    const before = scrapes.get(t - sig.windowMs);
+    if (signatureAtMs !== undefined || !before) return;
+    const rest = JSON.parse(cluster.sim.handle('GET', '/api/serve/applications/').body) as unknown;
+    const results = evaluateSignature(sig, before, scrapes.get(t)!, rest).filter((r) => r.item.symptom !== false);
+    if (results.length > 0 && results.every((r) => r.holds)) signatureAtMs = t - startMs;
+  };
   const result = await runAlertLoop(cluster, groups, {
     durationMs,
     intervalMs: INTERVAL_MS,
+    onScrape: watchSignature,
     ...(until ? { stopWhen: (a: Alert) => a.name === until.alert && matches(a.labels, until.labels) } : {}),
   });
   return {
     cluster,
     events: result.events.map((e) => ({ kind: e.kind, alert: e.alert, atMs: e.atMs - startMs })),
     ruleErrors: result.errors,
+    ...(signatureAtMs !== undefined ? { signatureAtMs } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface AlertLoopOptions {
   /** Scrape and evaluation interval (rules.evaluation_interval; 15 s by default). */
   readonly intervalMs: number;
   readonly stopWhen?: (alert: Alert) => boolean;
+  /** Called after each scrape, before the rules are evaluated. */
+  readonly onScrape?: (timeMs: number) => void;
 }
 
 export interface AlertLoopResult {
@@ -37,6 +39,7 @@ export async function runAlertLoop(cluster: SimulatedCluster, groups: readonly R
   while (cluster.clock.now() < end) {
     cluster.advance(options.intervalMs, options.intervalMs);
     const t = cluster.clock.now();
+    options.onScrape?.(t);
     let stoppedBy: Alert | undefined;
     for (const rule of rules) {
       const result = toAlertVector(await cluster.queryEngine.instantQuery(rule.expr, t));

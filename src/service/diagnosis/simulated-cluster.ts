@@ -1,5 +1,6 @@
 import { ManualClock } from '../../core/clock.js';
 import { parseExposition } from '../../core/exposition/parse-exposition.js';
+import type { ExpositionSample } from '../../core/exposition/types.js';
 import type { Labels } from '../../core/labels.js';
 import { labelsKey } from '../../core/labels.js';
 import { LocalQueryEngine } from '../../core/query/local-query-engine.js';
@@ -23,6 +24,8 @@ export interface SimulatedCluster {
   readonly serveApi: { getApplications(): Promise<ServeInstanceDetails> };
   /** Scrapes the simulator's /metrics into the store at the clock's time. */
   scrape(): void;
+  /** The samples of the last scrape, as parsed (labels include __name__). */
+  lastScrape(): readonly ExpositionSample[];
   /** Steps the simulator by `ms`, scraping every `scrapeEveryMs`, and calls `each` after every scrape. */
   advance(ms: number, scrapeEveryMs: number, each?: (timeMs: number) => boolean | void): void;
 }
@@ -36,10 +39,12 @@ export function createSimulatedCluster(options: { scenario?: string; seed?: numb
   const store = new SampleStore();
   const queryEngine = new LocalQueryEngine(store);
   let previous = new Map<string, Labels>();
+  let last: readonly ExpositionSample[] = [];
 
   const scrape = (): void => {
     const t = clock.now();
     const parsed = parseExposition(sim.metrics('text'), 'text');
+    last = parsed.samples;
     const seen = new Map<string, Labels>();
     for (const sample of parsed.samples) {
       const labels: Labels = { ...sample.labels, ...TARGET_LABELS };
@@ -63,6 +68,7 @@ export function createSimulatedCluster(options: { scenario?: string; seed?: numb
       },
     },
     scrape,
+    lastScrape: () => last,
     advance(ms, scrapeEveryMs, each) {
       const end = clock.now() + ms;
       while (clock.now() < end) {
