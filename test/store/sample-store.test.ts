@@ -74,6 +74,15 @@ describe('SampleStore', () => {
     expect(store.readRange(ref, 0, 3000, buffer, false)).toBe(2);
   });
 
+  it('keeps a series created by ref() until it has samples to age out', () => {
+    const store = new SampleStore({ retentionMs: MIN });
+    const ref = store.ref({ __name__: 'later' });
+    store.append({ __name__: 'other' }, 10 * MIN, 1);
+    store.gc(10 * MIN);
+    expect(store.appendRef(ref, 10 * MIN, 2)).toBe(true);
+    expect(store.seriesCount()).toBe(2);
+  });
+
   it('does not create a series for a staleness marker', () => {
     const store = new SampleStore();
     expect(store.markStale({ __name__: 'never' }, 1000)).toBe(false);

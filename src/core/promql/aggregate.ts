@@ -3,6 +3,7 @@ import type { AggregateOp } from './ast.js';
 import { formatFloatF } from './go-format.js';
 import type { Less } from './go-sort.js';
 import { goSort, heapPop, heapPush, quantileOf } from './go-sort.js';
+import type { LabelSubset } from './label-sets.js';
 import { labelSubset, withLabels } from './label-sets.js';
 import { evalError } from './promql-errors.js';
 import type { Sample } from './values.js';
@@ -12,14 +13,16 @@ interface Group {
   value: number;
   mean: number;
   count: number;
-  /** topk/bottomk heap, quantile values. */
+  /** topk/bottomk heap. */
   heap: Sample[];
+  /** quantile values. */
   values: number[];
 }
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** 2^63 as a float: Go's math.MaxInt64 converted to float64 rounds up to it. */
 const INT64_MAX = 2 ** 63;
+const NO_LABELS: Labels = Object.freeze({});
 
 // topk keeps a min-heap (NaN counts as smallest, so it is replaced first); bottomk a max-heap.
 const topLess: Less<Sample> = (a, b) => Number.isNaN(a.value) || a.value < b.value;
@@ -29,54 +32,56 @@ const bottomLess: Less<Sample> = (a, b) => Number.isNaN(a.value) || a.value > b.
  * Prometheus 2.42's aggregation operators, step for step: groups in order of first
  * appearance, running sums and means computed the same way and topk/bottomk through the same
  * heap, so for the same input order the results agree to the bit and keep the same series.
+ * Elements are added one at a time, so the evaluator can feed it straight from a range
+ * function (`sum by (le) (rate(x[5m]))`) without building the intermediate vector.
  */
-export function aggregate(
-  op: AggregateOp,
-  samples: readonly Sample[],
-  grouping: readonly string[],
-  without: boolean,
-  param: number | string | undefined,
-  t: number,
-): Sample[] {
-  let k = 0;
-  if (op === 'topk' || op === 'bottomk') {
-    const f = param as number;
-    if (!(f <= INT64_MAX && f >= -INT64_MAX)) throw evalError(`Scalar value ${formatFloatF(f)} overflows int64`);
-    k = Math.trunc(f);
-    if (k < 1) return [];
-  }
-  let valueLabel = '';
-  let groupNames = grouping;
-  if (op === 'count_values') {
-    valueLabel = param as string;
-    if (!LABEL_NAME_RE.test(valueLabel)) throw evalError(`invalid label name ${JSON.stringify(valueLabel)}`);
-    if (!without) groupNames = [...grouping, valueLabel];
-  }
-  const subset = labelSubset(groupNames, !without);
-  const groups = new Map<string, Group>();
-  const ordered: Group[] = [];
-  for (let s of samples) {
-    if (op === 'count_values') s = { ...s, labels: withLabels(s.labels, { [valueLabel]: formatFloatF(s.value) }) };
-    const key = without || groupNames.length > 0 ? subset.key(s.labels) : '';
-    const group = groups.get(key);
-    if (!group) {
-      const g: Group = {
-        labels: without || groupNames.length > 0 ? subset.labels(s.labels) : {},
-        value: s.value,
-        mean: s.value,
-        count: 1,
-        heap: [],
-        values: [],
-      };
-      if (op === 'stddev' || op === 'stdvar') g.value = 0;
-      if (op === 'topk' || op === 'bottomk') g.heap = [s];
-      if (op === 'quantile') g.values = [s.value];
-      if (op === 'group') g.value = 1;
-      groups.set(key, g);
-      ordered.push(g);
-      continue;
+export class Aggregation {
+  private readonly k: number;
+  private readonly valueLabel: string;
+  private readonly subset: LabelSubset;
+  private readonly grouped: boolean;
+  private readonly groups = new Map<string, Group>();
+  private readonly ordered: Group[] = [];
+
+  constructor(
+    private readonly op: AggregateOp,
+    grouping: readonly string[],
+    private readonly without: boolean,
+    private readonly param: number | string | undefined,
+    private readonly t: number,
+  ) {
+    let k = 0;
+    if (op === 'topk' || op === 'bottomk') {
+      const f = param as number;
+      if (!(f <= INT64_MAX && f >= -INT64_MAX)) throw evalError(`Scalar value ${formatFloatF(f)} overflows int64`);
+      k = Math.trunc(f);
     }
-    const v = s.value;
+    this.k = k;
+    let names = grouping;
+    this.valueLabel = '';
+    if (op === 'count_values') {
+      this.valueLabel = param as string;
+      if (!LABEL_NAME_RE.test(this.valueLabel)) throw evalError(`invalid label name ${JSON.stringify(this.valueLabel)}`);
+      if (!without) names = [...grouping, this.valueLabel];
+    }
+    this.subset = labelSubset(names, !without);
+    this.grouped = without || names.length > 0;
+  }
+
+  /** Nothing to do (topk with k < 1): the caller may skip evaluating the input. */
+  get empty(): boolean {
+    return (this.op === 'topk' || this.op === 'bottomk') && this.k < 1;
+  }
+
+  add(labels: Labels, v: number): void {
+    const op = this.op;
+    if (op === 'count_values') labels = withLabels(labels, { [this.valueLabel]: formatFloatF(v) });
+    const key = this.grouped ? this.subset.key(labels) : '';
+    const group = this.groups.get(key);
+    if (!group) {
+      this.start(key, labels, v);
+      return;
+    }
     switch (op) {
       case 'sum':
         group.value += v;
@@ -84,6 +89,7 @@ export function aggregate(
       case 'avg': {
         group.count++;
         const m = group.mean;
+        // Inf minus Inf would turn the mean into NaN: keep it while values agree or stay finite.
         if (m === Infinity || m === -Infinity) {
           if ((v === Infinity || v === -Infinity) && m > 0 === v > 0) break;
           if (Number.isFinite(v)) break;
@@ -114,9 +120,10 @@ export function aggregate(
         const less = op === 'topk' ? topLess : bottomLess;
         const top = group.heap[0]!;
         const better = op === 'topk' ? top.value < v : top.value > v;
-        if (group.heap.length < k || better || Number.isNaN(top.value)) {
-          if (group.heap.length === k) {
-            if (k === 1) {
+        if (group.heap.length < this.k || better || Number.isNaN(top.value)) {
+          const s: Sample = { labels, value: v, t: this.t };
+          if (group.heap.length === this.k) {
+            if (this.k === 1) {
               group.heap[0] = s;
               break;
             }
@@ -134,38 +141,71 @@ export function aggregate(
     }
   }
 
-  const out: Sample[] = [];
-  for (const g of ordered) {
-    let value = g.value;
-    switch (op) {
-      case 'avg':
-        value = g.mean;
-        break;
-      case 'count':
-      case 'count_values':
-        value = g.count;
-        break;
-      case 'stdvar':
-        value = g.value / g.count;
-        break;
-      case 'stddev':
-        value = Math.sqrt(g.value / g.count);
-        break;
-      case 'topk':
-      case 'bottomk': {
-        const less = op === 'topk' ? topLess : bottomLess;
-        // Largest first for topk, smallest first for bottomk: the heap order reversed.
-        if (g.heap.length > 1) goSort(g.heap, (a, b) => less(b, a));
-        for (const s of g.heap) out.push({ labels: s.labels, value: s.value, t });
-        continue;
-      }
-      case 'quantile':
-        value = quantileOf(param as number, g.values);
-        break;
-      default:
-        break;
-    }
-    out.push({ labels: g.labels, value, t });
+  private start(key: string, labels: Labels, v: number): void {
+    const op = this.op;
+    const g: Group = {
+      labels: this.grouped ? this.subset.labels(labels) : NO_LABELS,
+      value: op === 'stddev' || op === 'stdvar' ? 0 : op === 'group' ? 1 : v,
+      mean: v,
+      count: 1,
+      heap: op === 'topk' || op === 'bottomk' ? [{ labels, value: v, t: this.t }] : [],
+      values: op === 'quantile' ? [v] : [],
+    };
+    this.groups.set(key, g);
+    this.ordered.push(g);
   }
-  return out;
+
+  finish(): Sample[] {
+    if (this.empty) return [];
+    const op = this.op;
+    const out: Sample[] = [];
+    for (const g of this.ordered) {
+      let value = g.value;
+      switch (op) {
+        case 'avg':
+          value = g.mean;
+          break;
+        case 'count':
+        case 'count_values':
+          value = g.count;
+          break;
+        case 'stdvar':
+          value = g.value / g.count;
+          break;
+        case 'stddev':
+          value = Math.sqrt(g.value / g.count);
+          break;
+        case 'topk':
+        case 'bottomk': {
+          const less = op === 'topk' ? topLess : bottomLess;
+          // Largest first for topk, smallest first for bottomk: the heap order reversed.
+          if (g.heap.length > 1) goSort(g.heap, (a, b) => less(b, a));
+          out.push(...g.heap);
+          continue;
+        }
+        case 'quantile':
+          value = quantileOf(this.param as number, g.values);
+          break;
+        default:
+          break;
+      }
+      out.push({ labels: g.labels, value, t: this.t });
+    }
+    return out;
+  }
+}
+
+/** Aggregates a whole vector. */
+export function aggregate(
+  op: AggregateOp,
+  samples: readonly Sample[],
+  grouping: readonly string[],
+  without: boolean,
+  param: number | string | undefined,
+  t: number,
+): Sample[] {
+  const aggregation = new Aggregation(op, grouping, without, param, t);
+  if (aggregation.empty) return [];
+  for (const s of samples) aggregation.add(s.labels, s.value);
+  return aggregation.finish();
 }

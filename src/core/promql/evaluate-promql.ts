@@ -4,7 +4,7 @@ import { PointBuffer } from '../store/chunk-pool.js';
 import type { SampleCursor } from '../store/sample-store.js';
 import type { Aggregate, Binary, Call, Expr, MatrixSelector, VectorSelector } from './ast.js';
 import { unwrapParens } from './ast.js';
-import { aggregate } from './aggregate.js';
+import { Aggregation } from './aggregate.js';
 import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, dropsMetricName } from './binary-ops.js';
 import { goSort } from './go-sort.js';
 import { histogramQuantile } from './histogram-quantile.js';
@@ -152,8 +152,15 @@ class Evaluator {
   private aggregate(e: Aggregate): Sample[] {
     let param: number | string | undefined;
     if (e.param) param = e.op === 'count_values' ? this.evalString(e.param) : this.evalScalar(e.param);
-    const samples = this.evalVector(e.expr);
-    return aggregate(e.op, samples, e.grouping, e.without, param, this.time);
+    const aggregation = new Aggregation(e.op, e.grouping, e.without, param, this.time);
+    const inner = unwrapParens(e.expr);
+    if (inner.kind === 'call' && streamable(inner)) {
+      // `sum by (le) (rate(x[5m]))`: feed the range function's results straight in.
+      this.rangeCall(inner, (labels, value) => aggregation.add(labels, value));
+    } else {
+      for (const s of this.evalVector(e.expr)) aggregation.add(s.labels, s.value);
+    }
+    return aggregation.finish();
   }
 
   private call(e: Call): EvalValue {
@@ -233,8 +240,11 @@ class Evaluator {
     }
   }
 
-  /** A function over a range vector: one output per series that has points in the window. */
-  private rangeCall(e: Call): Sample[] {
+  /**
+   * A function over a range vector: one output per series that has points in the window,
+   * returned, or handed to `visit` when given (then nothing is returned).
+   */
+  private rangeCall(e: Call, visit?: (labels: Labels, value: number) => void): Sample[] {
     const matrixIndex = e.args.findIndex((a) => unwrapParens(a).kind === 'matrix-selector');
     const sel = unwrapParens(e.args[matrixIndex]!) as MatrixSelector;
     const scalars = e.args.filter((_a, i) => i !== matrixIndex).map((a) => this.evalScalar(a));
@@ -265,7 +275,8 @@ class Evaluator {
       const value = fn(buffer.t, buffer.v, n, ctx);
       if (value === undefined) continue;
       const labels = keepName ? this.source.labelsOf(ref) : this.source.labelsWithoutName(ref);
-      out.push({ labels, value, t: this.time });
+      if (visit) visit(labels, value);
+      else out.push({ labels, value, t: this.time });
     }
     if (!keepName && !selectsOneName(sel.selector)) assertUniqueLabelSets(out);
     return out;
@@ -274,6 +285,16 @@ class Evaluator {
 
 function vector(samples: readonly Sample[]): EvalValue {
   return { type: 'vector', samples };
+}
+
+/**
+ * Range functions whose results can go straight into an aggregation: those that need no
+ * duplicate check on their output (it keeps the name, or the selector fixes one name).
+ */
+function streamable(e: Call): boolean {
+  if (!RANGE_FUNCTIONS[e.func]) return false;
+  const arg = e.args.map(unwrapParens).find((a) => a.kind === 'matrix-selector');
+  return e.func === 'last_over_time' || (arg?.kind === 'matrix-selector' && selectsOneName(arg.selector));
 }
 
 function selectsOneName(sel: VectorSelector): boolean {

@@ -1,6 +1,7 @@
 import type { Labels } from '../labels.js';
 import { METRIC_NAME } from '../labels.js';
 import { sortedNames } from '../store/compare-labels.js';
+import { LabelsMemo } from '../store/labels-memo.js';
 import { goQuote } from './go-format.js';
 import { evalError } from './promql-errors.js';
 import type { Sample } from './values.js';
@@ -23,32 +24,22 @@ function build(names: readonly string[], source: Labels, extra?: Readonly<Record
   return Object.freeze(out);
 }
 
-const noName = new WeakMap<Labels, Labels>();
+const noName = new LabelsMemo<Labels>((labels) =>
+  build(
+    sortedNames(labels).filter((n) => n !== METRIC_NAME),
+    labels,
+  ),
+);
 
 export function dropMetricName(labels: Labels): Labels {
-  if (labels[METRIC_NAME] === undefined) return labels;
-  let out = noName.get(labels);
-  if (!out) {
-    out = build(
-      sortedNames(labels).filter((n) => n !== METRIC_NAME),
-      labels,
-    );
-    noName.set(labels, out);
-  }
-  return out;
+  return labels[METRIC_NAME] === undefined ? labels : noName.get(labels);
 }
 
-const keys = new WeakMap<Labels, string>();
+const keys = new LabelsMemo<string>((labels) => sortedNames(labels).map((n) => n + SEP + labels[n]!).join(SEP));
 
 /** A canonical string for a whole label set (names sorted). */
 export function labelSetKey(labels: Labels): string {
-  let key = keys.get(labels);
-  if (key === undefined) {
-    key = '';
-    for (const n of sortedNames(labels)) key += n + SEP + labels[n]! + SEP;
-    keys.set(labels, key);
-  }
-  return key;
+  return keys.get(labels);
 }
 
 /** Prometheus's rendering of a label set: {a="1", b="2"} with __name__ inside the braces. */
@@ -61,10 +52,14 @@ export function formatLabelSet(labels: Labels): string {
  * drops them and __name__ (without, ignoring). One instance per distinct name list.
  */
 export class LabelSubset {
-  private readonly cacheKey = new WeakMap<Labels, string>();
-  private readonly cacheLabels = new WeakMap<Labels, Labels>();
   private readonly names: readonly string[];
   private readonly nameSet: ReadonlySet<string>;
+  private readonly keys = new LabelsMemo<string>((labels) =>
+    this.picked(labels)
+      .map((n) => n + SEP + labels[n]!)
+      .join(SEP),
+  );
+  private readonly subsets = new LabelsMemo<Labels>((labels) => build(this.picked(labels), labels));
 
   constructor(
     names: readonly string[],
@@ -80,23 +75,12 @@ export class LabelSubset {
   }
 
   key(labels: Labels): string {
-    let key = this.cacheKey.get(labels);
-    if (key === undefined) {
-      key = '';
-      for (const n of this.picked(labels)) key += n + SEP + labels[n]! + SEP;
-      this.cacheKey.set(labels, key);
-    }
-    return key;
+    return this.keys.get(labels);
   }
 
   /** The subset as a label set (by: the listed labels; without: the rest minus __name__). */
   labels(labels: Labels): Labels {
-    let out = this.cacheLabels.get(labels);
-    if (!out) {
-      out = build(this.picked(labels), labels);
-      this.cacheLabels.set(labels, out);
-    }
-    return out;
+    return this.subsets.get(labels);
   }
 }
 

@@ -8,7 +8,7 @@ import type { SampleCursor } from '../store/sample-store.js';
  * sees the store's internals.
  */
 export interface SampleSource {
-  /** Refs of series matching every matcher, in Prometheus label order. */
+  /** Refs of series matching every matcher, in a stable order; the caller must not modify it. */
   matchingRefs(matchers: readonly LabelMatcher[]): ArrayLike<number>;
   labelsOf(ref: number): Labels;
   labelsWithoutName(ref: number): Labels;

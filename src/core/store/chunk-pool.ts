@@ -3,49 +3,108 @@ import { isStaleAt, writeStaleNaN } from './stale-nan.js';
 /**
  * Fixed-size sample chunks carved out of large shared slabs, so a series costs a few integers
  * (its chunk ids) instead of a typed array per chunk, and chunks freed by retention are reused
- * instead of handed back to the garbage collector. Timestamps are stored as 32-bit offsets from
- * the chunk's base time (a chunk never spans more than ~24 days), values as float64 bits.
+ * instead of handed back to the garbage collector.
+ *
+ * A chunk is one contiguous 392-byte block: its base time (float64), 32 values (float64 bits,
+ * so staleness markers keep their NaN payload) and 32 timestamps as int32 offsets from the base
+ * (a chunk never spans more than ~24 days). Keeping them together matters: evaluating a rule
+ * reads the newest chunk of tens of thousands of series, and each separate array touched is
+ * another cache miss per series.
  */
 export const CHUNK_SAMPLES = 32;
-const SLAB_SHIFT = 10; // 1024 chunks per slab
+const SLAB_SHIFT = 6; // 64 chunks (25 KB) per slab
 const SLAB_CHUNKS = 1 << SLAB_SHIFT;
 const SLAB_MASK = SLAB_CHUNKS - 1;
+/** Float64 slots per chunk: base, 32 values, then 32 int32 offsets (16 slots). */
+const STRIDE = 1 + CHUNK_SAMPLES + CHUNK_SAMPLES / 2;
+/** Where a chunk's int32 offsets start, in int32 units from the chunk's start. */
+const TIMES_AT = 2 * (1 + CHUNK_SAMPLES);
 /** Largest offset a chunk may hold; a later sample opens a new chunk. */
 export const MAX_CHUNK_SPAN_MS = 0x7fffffff;
 
+/**
+ * Chunks are handed out from arenas (the store uses one per metric name): slabs belong to one
+ * arena, so the chunks of the series a rule reads together (all buckets of one histogram)
+ * sit next to each other in memory, in the order the series were appended.
+ */
+interface Arena {
+  slab: number;
+  next: number;
+  readonly free: number[];
+}
+
 export class ChunkPool {
-  private readonly times: Int32Array[] = [];
-  private readonly values: Float64Array[] = [];
-  private readonly words: Uint32Array[] = [];
-  private base = new Float64Array(SLAB_CHUNKS);
+  private readonly f64: Float64Array[] = [];
+  private readonly i32: Int32Array[] = [];
+  private readonly u32: Uint32Array[] = [];
   private count = new Uint8Array(SLAB_CHUNKS);
-  private readonly freeIds: number[] = [];
-  private allocated = 0;
+  /** Whether a chunk holds a staleness marker; most never do, and skip the per-sample check. */
+  private hasStale = new Uint8Array(SLAB_CHUNKS);
+  /**
+   * A series' chunks form a doubly linked list through these (-1 ends it), so reading a
+   * series touches typed arrays only, no per-series JavaScript array.
+   */
+  private prevChunk = new Int32Array(SLAB_CHUNKS);
+  private nextChunk = new Int32Array(SLAB_CHUNKS);
+  private readonly arenas: Arena[] = [];
+  private live = 0;
 
   /** Chunks handed out and not yet released. */
   get liveChunks(): number {
-    return this.allocated - this.freeIds.length;
+    return this.live;
   }
 
   /** Bytes reserved by the slabs and their per-chunk metadata. */
   get bytesReserved(): number {
-    return this.times.length * SLAB_CHUNKS * CHUNK_SAMPLES * 12 + this.base.byteLength + this.count.byteLength;
+    return this.f64.length * SLAB_CHUNKS * STRIDE * 8 + this.count.length * 10;
   }
 
-  allocate(baseTimeMs: number): number {
-    let id = this.freeIds.pop();
-    if (id === undefined) {
-      id = this.allocated++;
-      if ((id >>> SLAB_SHIFT) >= this.times.length) this.addSlab();
+  allocate(baseTimeMs: number, arenaId: number): number {
+    let arena = this.arenas[arenaId];
+    if (!arena) {
+      arena = { slab: -1, next: SLAB_CHUNKS, free: [] };
+      this.arenas[arenaId] = arena;
     }
-    this.base[id] = baseTimeMs;
+    let id = arena.free.pop();
+    if (id === undefined) {
+      if (arena.next >= SLAB_CHUNKS) {
+        arena.slab = this.addSlab();
+        arena.next = 0;
+      }
+      id = (arena.slab << SLAB_SHIFT) | arena.next++;
+    }
+    this.f64[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE] = baseTimeMs;
     this.count[id] = 0;
+    this.hasStale[id] = 0;
+    this.prevChunk[id] = -1;
+    this.nextChunk[id] = -1;
+    this.live++;
     return id;
   }
 
-  release(id: number): void {
+  /** Appends chunk `id` after `previous` in a series' list. */
+  link(previous: number, id: number): void {
+    this.nextChunk[previous] = id;
+    this.prevChunk[id] = previous;
+  }
+
+  /** The next newer chunk of the series, or -1. */
+  next(id: number): number {
+    return this.nextChunk[id]!;
+  }
+
+  /** The next older chunk of the series, or -1. */
+  previous(id: number): number {
+    return this.prevChunk[id]!;
+  }
+
+  /** Frees the oldest chunk of a series (the next one becomes the oldest). */
+  release(id: number, arenaId: number): void {
+    const next = this.nextChunk[id]!;
+    if (next >= 0) this.prevChunk[next] = -1;
     this.count[id] = 0;
-    this.freeIds.push(id);
+    this.arenas[arenaId]!.free.push(id);
+    this.live--;
   }
 
   size(id: number): number {
@@ -56,39 +115,47 @@ export class ChunkPool {
     return this.count[id]! >= CHUNK_SAMPLES;
   }
 
+  baseTime(id: number): number {
+    return this.f64[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]!;
+  }
+
   /** False when `timeMs` is too far from the chunk's base to be stored as an offset. */
   fits(id: number, timeMs: number): boolean {
-    return timeMs - this.base[id]! <= MAX_CHUNK_SPAN_MS;
+    return timeMs - this.baseTime(id) <= MAX_CHUNK_SPAN_MS;
   }
 
   push(id: number, timeMs: number, value: number): void {
     const n = this.count[id]!;
-    const at = ((id & SLAB_MASK) * CHUNK_SAMPLES) + n;
     const slab = id >>> SLAB_SHIFT;
-    this.times[slab]![at] = timeMs - this.base[id]!;
-    this.values[slab]![at] = value;
+    const at = (id & SLAB_MASK) * STRIDE;
+    const f64 = this.f64[slab]!;
+    this.i32[slab]![2 * at + TIMES_AT + n] = timeMs - f64[at]!;
+    f64[at + 1 + n] = value;
     this.count[id] = n + 1;
   }
 
   pushStale(id: number, timeMs: number): void {
     const n = this.count[id]!;
-    const at = ((id & SLAB_MASK) * CHUNK_SAMPLES) + n;
     const slab = id >>> SLAB_SHIFT;
-    this.times[slab]![at] = timeMs - this.base[id]!;
-    writeStaleNaN(this.words[slab]!, at);
+    const at = (id & SLAB_MASK) * STRIDE;
+    this.i32[slab]![2 * at + TIMES_AT + n] = timeMs - this.f64[slab]![at]!;
+    writeStaleNaN(this.u32[slab]!, at + 1 + n);
     this.count[id] = n + 1;
+    this.hasStale[id] = 1;
   }
 
   timeAt(id: number, index: number): number {
-    return this.base[id]! + this.times[id >>> SLAB_SHIFT]![((id & SLAB_MASK) * CHUNK_SAMPLES) + index]!;
+    const slab = id >>> SLAB_SHIFT;
+    const at = (id & SLAB_MASK) * STRIDE;
+    return this.f64[slab]![at]! + this.i32[slab]![2 * at + TIMES_AT + index]!;
   }
 
   valueAt(id: number, index: number): number {
-    return this.values[id >>> SLAB_SHIFT]![((id & SLAB_MASK) * CHUNK_SAMPLES) + index]!;
+    return this.f64[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE + 1 + index]!;
   }
 
   isStale(id: number, index: number): boolean {
-    return isStaleAt(this.words[id >>> SLAB_SHIFT]!, ((id & SLAB_MASK) * CHUNK_SAMPLES) + index);
+    return this.hasStale[id] === 1 && isStaleAt(this.u32[id >>> SLAB_SHIFT]!, (id & SLAB_MASK) * STRIDE + 1 + index);
   }
 
   firstTime(id: number): number {
@@ -101,9 +168,11 @@ export class ChunkPool {
 
   /** Index of the first sample with time >= timeMs (size() when none). */
   lowerBound(id: number, timeMs: number): number {
-    const times = this.times[id >>> SLAB_SHIFT]!;
-    const start = (id & SLAB_MASK) * CHUNK_SAMPLES;
-    const offset = timeMs - this.base[id]!;
+    const slab = id >>> SLAB_SHIFT;
+    const at = (id & SLAB_MASK) * STRIDE;
+    const times = this.i32[slab]!;
+    const start = 2 * at + TIMES_AT;
+    const offset = timeMs - this.f64[slab]![at]!;
     let lo = 0;
     let hi = this.count[id]!;
     while (lo < hi) {
@@ -115,48 +184,89 @@ export class ChunkPool {
   }
 
   /**
-   * Copies samples [from, to) into out starting at `at`, bit-exact (stale markers survive).
-   * With skipStale, stale markers are left out. Returns the new fill level of out.
+   * Copies the points with minT <= t <= maxT of a series (given by its newest chunk) into out
+   * from index 0 and returns how many; with skipStale, staleness markers are left out. This is
+   * the evaluator's hot path (once per series per range selector), so it works on the arrays
+   * directly.
    */
-  copyOut(id: number, from: number, to: number, out: PointBuffer, at: number, skipStale: boolean): number {
-    const slab = id >>> SLAB_SHIFT;
-    const start = (id & SLAB_MASK) * CHUNK_SAMPLES;
-    const times = this.times[slab]!;
-    const values = this.values[slab]!;
-    const words = this.words[slab]!;
-    const base = this.base[id]!;
-    out.reserve(at + (to - from));
-    const ot = out.t;
-    if (!skipStale) {
-      for (let i = from; i < to; i++) ot[at + i - from] = base + times[start + i]!;
-      out.v.set(values.subarray(start + from, start + to), at);
-      return at + (to - from);
+  readSeries(newest: number, minT: number, maxT: number, out: PointBuffer, skipStale: boolean): number {
+    const f64s = this.f64;
+    const prev = this.prevChunk;
+    let id = newest;
+    // Walk back from the newest chunk to the one holding minT (queries mostly ask recent data).
+    for (;;) {
+      const older = prev[id]!;
+      if (older < 0 || f64s[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]! <= minT) break;
+      id = older;
     }
-    const ov = out.v;
-    let n = at;
-    for (let i = from; i < to; i++) {
-      if (isStaleAt(words, start + i)) continue;
-      ot[n] = base + times[start + i]!;
-      ov[n] = values[start + i]!;
-      n++;
+    let n = 0;
+    for (; id >= 0; id = this.nextChunk[id]!) {
+      const slab = id >>> SLAB_SHIFT;
+      const at = (id & SLAB_MASK) * STRIDE;
+      const f64 = f64s[slab]!;
+      const chunkBase = f64[at]!;
+      if (chunkBase > maxT) break;
+      const size = this.count[id]!;
+      const times = this.i32[slab]!;
+      const t0 = 2 * at + TIMES_AT;
+      const lo = minT - chunkBase;
+      const hi = maxT - chunkBase;
+      if (times[t0 + size - 1]! < lo) continue;
+      // First index with time >= lo, by binary search.
+      let i = 0;
+      let j = size;
+      while (i < j) {
+        const mid = (i + j) >>> 1;
+        if (times[t0 + mid]! < lo) i = mid + 1;
+        else j = mid;
+      }
+      let end = size;
+      while (end > i && times[t0 + end - 1]! > hi) end--;
+      if (n + end - i > out.t.length) out.reserve(n + end - i);
+      const ot = out.t;
+      const ov = out.v;
+      const v0 = at + 1;
+      if (!skipStale || this.hasStale[id] === 0) {
+        for (; i < end; i++, n++) {
+          ot[n] = chunkBase + times[t0 + i]!;
+          ov[n] = f64[v0 + i]!;
+        }
+      } else {
+        const words = this.u32[slab]!;
+        for (; i < end; i++) {
+          if (isStaleAt(words, v0 + i)) continue;
+          ot[n] = chunkBase + times[t0 + i]!;
+          ov[n] = f64[v0 + i]!;
+          n++;
+        }
+      }
     }
     return n;
   }
 
-  private addSlab(): void {
-    const buffer = new ArrayBuffer(SLAB_CHUNKS * CHUNK_SAMPLES * 8);
-    this.values.push(new Float64Array(buffer));
-    this.words.push(new Uint32Array(buffer));
-    this.times.push(new Int32Array(SLAB_CHUNKS * CHUNK_SAMPLES));
-    const chunks = this.times.length * SLAB_CHUNKS;
-    if (chunks > this.base.length) {
-      const base = new Float64Array(chunks);
-      base.set(this.base);
-      this.base = base;
-      const count = new Uint8Array(chunks);
+  /** Adds a slab and returns its index. */
+  private addSlab(): number {
+    const buffer = new ArrayBuffer(SLAB_CHUNKS * STRIDE * 8);
+    this.f64.push(new Float64Array(buffer));
+    this.i32.push(new Int32Array(buffer));
+    this.u32.push(new Uint32Array(buffer));
+    const chunks = this.f64.length * SLAB_CHUNKS;
+    if (chunks > this.count.length) {
+      const capacity = Math.max(chunks, this.count.length * 2);
+      const count = new Uint8Array(capacity);
       count.set(this.count);
       this.count = count;
+      const hasStale = new Uint8Array(capacity);
+      hasStale.set(this.hasStale);
+      this.hasStale = hasStale;
+      const prevChunk = new Int32Array(capacity);
+      prevChunk.set(this.prevChunk);
+      this.prevChunk = prevChunk;
+      const nextChunk = new Int32Array(capacity);
+      nextChunk.set(this.nextChunk);
+      this.nextChunk = nextChunk;
     }
+    return this.f64.length - 1;
   }
 }
 

@@ -1,11 +1,10 @@
 import type { Labels } from '../labels.js';
+import { LabelsMemo } from './labels-memo.js';
 
 /**
  * Prometheus's order of label sets (labels.Compare): names sorted, then pairwise by name and
- * value, the shorter set first when one is a prefix of the other. Series come out of a select in
- * this order, so results (and which of several tied series topk keeps) do not depend on the
- * order series were first scraped in. Prometheus itself returns them in creation order, and
- * promtool creates them in random order, so for ties neither is "the" answer.
+ * value, the shorter set first when one is a prefix of the other. promtool sorts results this
+ * way before comparing them, and the store's select() returns series in this order.
  */
 export function compareLabels(a: Labels, b: Labels): number {
   const an = sortedNames(a);
@@ -22,18 +21,14 @@ export function compareLabels(a: Labels, b: Labels): number {
   return an.length - bn.length;
 }
 
-const namesCache = new WeakMap<Labels, readonly string[]>();
+const names = new LabelsMemo<readonly string[]>((labels) => Object.keys(labels).sort(byCodeUnit));
 
-/** Label names in byte order; cached per label-set object (series label sets are long-lived). */
+/** Label names in byte order; remembered per label set (series label sets are long-lived). */
 export function sortedNames(labels: Labels): readonly string[] {
-  let names = namesCache.get(labels);
-  if (!names) {
-    names = Object.keys(labels).sort(byCodeUnit);
-    namesCache.set(labels, names);
-  }
-  return names;
+  return names.get(labels);
 }
 
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+

@@ -1,12 +1,14 @@
 import type { Labels } from '../labels.js';
-import { labelsKey } from '../labels.js';
 import { ChunkPool, PointBuffer } from './chunk-pool.js';
 import { compareLabels } from './compare-labels.js';
+import { withMemoSlot } from './labels-memo.js';
 import type { CompiledMatcher, LabelMatcher } from './label-matcher.js';
 import { compileMatcher, formatMatcher } from './label-matcher.js';
 import { PostingsIndex } from './postings-index.js';
+import { StringTable } from './string-table.js';
 
 export const DEFAULT_RETENTION_MS = 60 * 60 * 1000;
+const MAX_ARENAS = 256;
 
 export interface SampleStoreOptions {
   /** Samples older than the newest gc time minus this are dropped (whole chunks at a time). */
@@ -74,21 +76,23 @@ export class SampleStore {
   private readonly refByKey = new Map<string, number>();
   private labelsByRef: (Labels | undefined)[] = [];
   private noNameByRef: (Labels | undefined)[] = [];
-  private chunksByRef: (number[] | undefined)[] = [];
-  private keyByRef: string[] = [];
+  /** Newest and oldest chunk of each series (-1: none); the chunks link to each other. */
+  private newestByRef = new Int32Array(1024);
+  private oldestByRef = new Int32Array(1024);
+  private keyByRef: (string | undefined)[] = [];
   private lastTimeByRef = new Float64Array(1024);
+  /** The chunk arena of each series: one per metric name (see ChunkPool), at most MAX_ARENAS. */
+  private arenaByRef = new Int32Array(1024);
+  private readonly arenaByName = new Map<string, number>();
   private readonly freeRefs: number[] = [];
   private liveSeries = 0;
-  private interned = new Map<string, string>();
-  private droppedSinceIntern = 0;
-  /** Live refs in Prometheus label order, kept sorted on insert; rank[ref] is the position. */
-  private sorted = new Int32Array(1024);
-  private sortedLength = 0;
-  private rank = new Int32Array(1024);
-  private rankValid = true;
+  private readonly strings = new StringTable();
   private lastGcMs = -Infinity;
   private maxTimeMs = -Infinity;
   private readonly matcherCache = new Map<string, CompiledMatcher>();
+  private readonly selections = new Map<string, { version: number; refs: Int32Array }>();
+  /** Changes whenever a series is created or dropped. */
+  private seriesVersion = 0;
   private readonly counters: MutableStats = {
     samplesAppended: 0,
     staleMarkersAppended: 0,
@@ -115,7 +119,7 @@ export class SampleStore {
    * the store already has; false otherwise or when out of order.
    */
   markStale(labels: Labels, timestampMs: number): boolean {
-    const ref = this.refByKey.get(labelsKey(withoutEmpty(labels)));
+    const ref = this.findRef(labels);
     return ref === undefined ? false : this.markStaleRef(ref, timestampMs);
   }
 
@@ -126,14 +130,29 @@ export class SampleStore {
    */
   ref(labels: Labels): number {
     const clean = withoutEmpty(labels);
-    const key = labelsKey(clean);
-    const found = this.refByKey.get(key);
-    return found ?? this.createSeries(clean, key);
+    return this.findClean(clean) ?? this.createSeries(clean);
   }
 
   /** The ref of an existing series, or undefined. */
   findRef(labels: Labels): number | undefined {
-    return this.refByKey.get(labelsKey(withoutEmpty(labels)));
+    return this.findClean(withoutEmpty(labels));
+  }
+
+  /**
+   * Series are keyed by the ids of their label strings ("3,17,4,92"): short, and a label set
+   * with a string the table has never seen cannot belong to an existing series.
+   */
+  private findClean(labels: Labels): number | undefined {
+    const names = Object.keys(labels).sort();
+    const parts = new Array<number>(names.length * 2);
+    for (let i = 0; i < names.length; i++) {
+      const n = this.strings.idOf(names[i]!);
+      const v = this.strings.idOf(labels[names[i]!]!);
+      if (n === undefined || v === undefined) return undefined;
+      parts[2 * i] = n;
+      parts[2 * i + 1] = v;
+    }
+    return this.refByKey.get(parts.join(','));
   }
 
   appendRef(ref: number, timestampMs: number, value: number): boolean {
@@ -163,23 +182,23 @@ export class SampleStore {
     this.lastGcMs = nowMs;
     const cutoff = nowMs - this.retentionMs;
     let dropped = 0;
-    for (let ref = 0; ref < this.chunksByRef.length; ref++) {
-      const chunks = this.chunksByRef[ref];
-      if (!chunks) continue;
-      let expired = 0;
-      while (expired < chunks.length && this.pool.lastTime(chunks[expired]!) < cutoff) {
-        this.pool.release(chunks[expired]!);
-        expired++;
+    for (let ref = 0; ref < this.labelsByRef.length; ref++) {
+      if (this.labelsByRef[ref] === undefined) continue;
+      let oldest = this.oldestByRef[ref]!;
+      // A series just created by ref() has no chunks yet and is not dropped.
+      if (oldest < 0 || this.pool.lastTime(oldest) >= cutoff) continue;
+      while (oldest >= 0 && this.pool.lastTime(oldest) < cutoff) {
+        const next = this.pool.next(oldest);
+        this.pool.release(oldest, this.arenaByRef[ref]!);
+        oldest = next;
       }
-      if (expired === 0) continue;
-      chunks.splice(0, expired);
-      if (chunks.length === 0) {
+      this.oldestByRef[ref] = oldest;
+      if (oldest < 0) {
+        this.newestByRef[ref] = -1;
         this.dropSeries(ref);
         dropped++;
       }
     }
-    if (dropped > 0) this.compactSorted();
-    if (this.droppedSinceIntern > this.liveSeries) this.rebuildInterned();
     return dropped;
   }
 
@@ -192,19 +211,13 @@ export class SampleStore {
    * per-series bookkeeping (JavaScript gives no exact figure for objects).
    */
   bytesUsed(): number {
-    let internedChars = 0;
-    for (const s of this.interned.keys()) internedChars += s.length;
-    const perSeries = 200; // label-set object, chunk list, map entries, key string header
-    let keyChars = 0;
-    for (const key of this.keyByRef) if (key !== undefined) keyChars += key.length;
+    const perSeries = 400; // label-set object, key, chunk list, map and postings entries
     return (
       this.pool.bytesReserved +
       this.liveSeries * perSeries +
-      (internedChars + keyChars) * 2 +
+      this.strings.chars * 2 +
       this.index.pairCount() * 64 +
-      this.lastTimeByRef.byteLength +
-      this.sorted.byteLength +
-      this.rank.byteLength
+      this.lastTimeByRef.byteLength
     );
   }
 
@@ -227,14 +240,26 @@ export class SampleStore {
         values: buffer.v.slice(0, n),
       });
     }
-    return out;
+    return out.sort((a, b) => compareLabels(a.labels, b.labels));
   }
 
-  /** Refs of the series matching every matcher, in Prometheus label order. */
+  /**
+   * Refs of the series matching every matcher, ascending. Like Prometheus's head block, which
+   * hands series to the engine in order of their (creation-ordered) refs, not label order: it
+   * keeps series created together close in memory, and is what decides which of several tied
+   * series topk keeps.
+   */
   matchingRefs(matchers: readonly LabelMatcher[]): Int32Array {
-    const compiled = matchers.map((m) => this.compiled(m));
-    const refs = this.bruteForce ? this.scanAll(compiled) : this.lookUp(compiled);
-    return this.inLabelOrder(refs);
+    if (this.bruteForce) return Int32Array.from(this.scanAll(matchers.map((m) => this.compiled(m)))).sort();
+    // Rules ask for the same selectors every interval, and the set of series changes rarely:
+    // remember answers until a series comes or goes. Callers must not modify the array.
+    const key = matchers.map(formatMatcher).join(',');
+    const hit = this.selections.get(key);
+    if (hit && hit.version === this.seriesVersion) return hit.refs;
+    const refs = Int32Array.from(this.lookUp(matchers.map((m) => this.compiled(m)))).sort();
+    if (this.selections.size >= 1000) this.selections.clear();
+    this.selections.set(key, { version: this.seriesVersion, refs });
+    return refs;
   }
 
   labelsOf(ref: number): Labels {
@@ -248,7 +273,7 @@ export class SampleStore {
     let labels = this.noNameByRef[ref];
     if (!labels) {
       const { __name__: _drop, ...rest } = this.labelsOf(ref);
-      labels = Object.freeze(rest);
+      labels = Object.freeze(withMemoSlot(rest));
       this.noNameByRef[ref] = labels;
     }
     return labels;
@@ -259,21 +284,9 @@ export class SampleStore {
    * many. With skipStale, staleness markers are left out, as range selectors need.
    */
   readRange(ref: number, minT: number, maxT: number, out: PointBuffer, skipStale: boolean): number {
-    const chunks = this.chunksByRef[ref];
-    if (!chunks || minT > maxT) return 0;
-    const pool = this.pool;
-    let first = chunks.length - 1;
-    while (first > 0 && pool.firstTime(chunks[first]!) > minT) first--;
-    let n = 0;
-    for (let c = first; c < chunks.length; c++) {
-      const chunk = chunks[c]!;
-      if (pool.firstTime(chunk) > maxT) break;
-      if (pool.lastTime(chunk) < minT) continue;
-      const from = pool.firstTime(chunk) >= minT ? 0 : pool.lowerBound(chunk, minT);
-      const to = pool.lastTime(chunk) <= maxT ? pool.size(chunk) : pool.lowerBound(chunk, maxT + 1);
-      n = pool.copyOut(chunk, from, to, out, n, skipStale);
-    }
-    return n;
+    const newest = this.newestByRef[ref]!;
+    if (newest < 0 || minT > maxT || this.labelsByRef[ref] === undefined) return 0;
+    return this.pool.readSeries(newest, minT, maxT, out, skipStale);
   }
 
   /**
@@ -281,11 +294,9 @@ export class SampleStore {
    * writes it to out; false when there is none.
    */
   lastSample(ref: number, minT: number, maxT: number, out: SampleCursor): boolean {
-    const chunks = this.chunksByRef[ref];
-    if (!chunks) return false;
+    if (this.labelsByRef[ref] === undefined) return false;
     const pool = this.pool;
-    for (let c = chunks.length - 1; c >= 0; c--) {
-      const chunk = chunks[c]!;
+    for (let chunk = this.newestByRef[ref]!; chunk >= 0; chunk = pool.previous(chunk)) {
       if (pool.firstTime(chunk) > maxT) continue;
       const index = pool.lastTime(chunk) <= maxT ? pool.size(chunk) - 1 : pool.lowerBound(chunk, maxT + 1) - 1;
       const t = pool.timeAt(chunk, index);
@@ -371,34 +382,37 @@ export class SampleStore {
     return true;
   }
 
-  /** Sorts refs by their position in the label-ordered list (ranks are unique small ints). */
-  private inLabelOrder(refs: readonly number[]): Int32Array {
-    if (!this.rankValid) {
-      for (let i = 0; i < this.sortedLength; i++) this.rank[this.sorted[i]!] = i;
-      this.rankValid = true;
-    }
-    const ranks = new Int32Array(refs.length);
-    for (let i = 0; i < refs.length; i++) ranks[i] = this.rank[refs[i]!]!;
-    ranks.sort();
-    for (let i = 0; i < ranks.length; i++) ranks[i] = this.sorted[ranks[i]!]!;
-    return ranks;
-  }
-
-  private createSeries(labels: Labels, key: string): number {
+  private createSeries(labels: Labels): number {
+    const names = Object.keys(labels).sort();
     const interned: Record<string, string> = {};
-    for (const name of Object.keys(labels).sort()) interned[this.intern(name)] = this.intern(labels[name]!);
-    const frozen = Object.freeze(interned);
+    const parts = new Array<number>(names.length * 2);
+    for (let i = 0; i < names.length; i++) {
+      const n = this.strings.acquire(names[i]!);
+      const v = this.strings.acquire(labels[names[i]!]!);
+      parts[2 * i] = n;
+      parts[2 * i + 1] = v;
+      interned[this.strings.stringOf(n)] = this.strings.stringOf(v);
+    }
+    const key = parts.join(',');
+    const frozen = Object.freeze(withMemoSlot(interned));
     const ref = this.freeRefs.pop() ?? this.labelsByRef.length;
     this.labelsByRef[ref] = frozen;
     this.noNameByRef[ref] = undefined;
-    this.chunksByRef[ref] = [];
     this.keyByRef[ref] = key;
-    if (ref >= this.lastTimeByRef.length) this.lastTimeByRef = grow(this.lastTimeByRef, ref + 1);
+    if (ref >= this.lastTimeByRef.length) {
+      this.lastTimeByRef = grow(this.lastTimeByRef, ref + 1);
+      this.arenaByRef = growInt(this.arenaByRef, this.lastTimeByRef.length);
+      this.newestByRef = growInt(this.newestByRef, this.lastTimeByRef.length);
+      this.oldestByRef = growInt(this.oldestByRef, this.lastTimeByRef.length);
+    }
     this.lastTimeByRef[ref] = -Infinity;
+    this.newestByRef[ref] = -1;
+    this.oldestByRef[ref] = -1;
+    this.arenaByRef[ref] = this.arenaFor(frozen['__name__'] ?? '');
     this.refByKey.set(key, ref);
     this.index.add(ref, frozen);
-    this.insertSorted(ref, frozen);
     this.liveSeries++;
+    this.seriesVersion++;
     this.counters.seriesCreated++;
     return ref;
   }
@@ -407,78 +421,51 @@ export class SampleStore {
     const labels = this.labelsByRef[ref]!;
     this.index.remove(ref, labels);
     this.refByKey.delete(this.keyByRef[ref]!);
+    for (const id of this.keyByRef[ref]!.split(',')) this.strings.release(Number(id));
     this.labelsByRef[ref] = undefined;
     this.noNameByRef[ref] = undefined;
-    this.chunksByRef[ref] = undefined;
+    this.keyByRef[ref] = undefined;
     this.freeRefs.push(ref);
     this.liveSeries--;
-    this.droppedSinceIntern++;
+    this.seriesVersion++;
     this.counters.seriesDropped++;
-  }
-
-  /** Binary-search insert into the label-ordered ref list (a memmove of a few hundred KB at most). */
-  private insertSorted(ref: number, labels: Labels): void {
-    let lo = 0;
-    let hi = this.sortedLength;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareLabels(this.labelsByRef[this.sorted[mid]!]!, labels) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    if (this.sortedLength + 1 > this.sorted.length) this.sorted = growInt(this.sorted, this.sortedLength + 1);
-    this.sorted.copyWithin(lo + 1, lo, this.sortedLength);
-    this.sorted[lo] = ref;
-    this.sortedLength++;
-    if (ref >= this.rank.length) this.rank = growInt(this.rank, ref + 1);
-    this.rankValid = false;
-  }
-
-  private compactSorted(): void {
-    let n = 0;
-    for (let i = 0; i < this.sortedLength; i++) {
-      const ref = this.sorted[i]!;
-      if (this.labelsByRef[ref] !== undefined) this.sorted[n++] = ref;
-    }
-    this.sortedLength = n;
-    this.rankValid = false;
-  }
-
-  private intern(s: string): string {
-    const hit = this.interned.get(s);
-    if (hit !== undefined) return hit;
-    this.interned.set(s, s);
-    return s;
-  }
-
-  /** Forgets strings only dropped series used (replica ids come and go). */
-  private rebuildInterned(): void {
-    const next = new Map<string, string>();
-    for (const labels of this.labelsByRef) {
-      if (!labels) continue;
-      for (const name in labels) {
-        next.set(name, name);
-        next.set(labels[name]!, labels[name]!);
-      }
-    }
-    this.interned = next;
-    this.droppedSinceIntern = 0;
   }
 
   /** The chunk to write a sample at timestampMs into, or -1 when the sample must be dropped. */
   private writableChunk(ref: number, timestampMs: number): number {
-    const chunks = this.chunksByRef[ref];
-    if (!chunks || !Number.isFinite(timestampMs)) return -1;
+    if (this.labelsByRef[ref] === undefined || !Number.isFinite(timestampMs)) return -1;
     const last = this.lastTimeByRef[ref]!;
     if (timestampMs <= last) {
       if (timestampMs === last) this.counters.duplicateDropped++;
       else this.counters.outOfOrderDropped++;
       return -1;
     }
-    const tail = chunks[chunks.length - 1];
-    if (tail !== undefined && !this.pool.isFull(tail) && this.pool.fits(tail, timestampMs)) return tail;
-    const chunk = this.pool.allocate(timestampMs);
-    chunks.push(chunk);
+    const newest = this.newestByRef[ref]!;
+    if (newest >= 0 && !this.pool.isFull(newest) && this.pool.fits(newest, timestampMs)) return newest;
+    const chunk = this.pool.allocate(timestampMs, this.arenaByRef[ref]!);
+    if (newest >= 0) this.pool.link(newest, chunk);
+    else this.oldestByRef[ref] = chunk;
+    this.newestByRef[ref] = chunk;
     return chunk;
+  }
+
+  /**
+   * Metric names beyond MAX_ARENAS share arenas by hash, which bounds the memory an arena's
+   * partly used last slab can waste.
+   */
+  private arenaFor(name: string): number {
+    let arena = this.arenaByName.get(name);
+    if (arena === undefined) {
+      if (this.arenaByName.size < MAX_ARENAS) {
+        arena = this.arenaByName.size;
+        this.arenaByName.set(name, arena);
+      } else {
+        let h = 0;
+        for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+        arena = Math.abs(h) % MAX_ARENAS;
+      }
+    }
+    return arena;
   }
 
   private afterWrite(ref: number, timestampMs: number): void {
@@ -502,14 +489,15 @@ function withoutEmpty(labels: Labels): Labels {
   return labels;
 }
 
+function growInt(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(size);
+  next.set(a);
+  return next;
+}
+
 function grow(a: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
   const next = new Float64Array(Math.max(size, a.length * 2));
   next.set(a);
   return next;
 }
 
-function growInt(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(size, a.length * 2));
-  next.set(a);
-  return next;
-}
