@@ -18,7 +18,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: {
     usage: 'run [--config FILE]',
     summary: 'run the service (embedded defaults on a bare machine)',
-    load: async () => notBuiltYet('run', 5),
+    load: async () => (await import('./commands/run.js')).runCommand(),
   },
   demo: {
     usage: 'demo',
@@ -46,7 +46,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/metrics-check.js')).metricsCheck,
   },
   diagnose: {
-    usage: 'diagnose APP[/DEPLOYMENT]',
+    usage: 'diagnose APP[/DEPLOYMENT] [--json] [--scenario NAME] [--config FILE]',
     summary: 'run the checklist once and print the diagnosis',
     load: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   },

@@ -60,6 +60,8 @@ const deploymentGuardrail = z.strictObject({
 
 export const configSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(3000),
+  /** Address the HTTP port binds to; 0.0.0.0 so a pod is reachable, 127.0.0.1 to keep it local. */
+  host: z.string().min(1).default('0.0.0.0'),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Empty: use 127.0.0.1:6379 if it answers, else start a private redis-server (not durable). */
   redis_url: redisUrl.optional(),
@@ -122,6 +124,14 @@ export const configSchema = z.strictObject({
       webhook_token: z.string().min(8).optional(),
       basic_auth: z.strictObject({ username: z.string().min(1), password: z.string().min(8) }).optional(),
       max_body: byteSize(1024 * 1024),
+    })
+    .prefault({}),
+  /** The built-in Ray Serve simulator that `run` watches when no cluster is configured. */
+  simulator: z
+    .strictObject({
+      scenario: z.string().min(1).default('traffic-spike'),
+      seed: z.union([z.number().int(), z.string().min(1)]).default(1),
+      port: z.number().int().min(0).max(65535).default(0),
     })
     .prefault({}),
   remediation: z

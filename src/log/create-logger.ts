@@ -35,6 +35,8 @@ export interface CreateLoggerOptions {
   /** Secret values to scrub from any string that reaches the log, whatever its path. */
   readonly secrets?: readonly string[];
   readonly destination?: DestinationStream;
+  /** File descriptor when no destination is given: 1 (stdout, default) or 2 (stderr). */
+  readonly fd?: 1 | 2;
   readonly base?: Record<string, unknown>;
 }
 
@@ -57,7 +59,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     base: options.base ?? { service: 'serve-medic' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const target = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const target = options.destination ?? pino.destination({ dest: options.fd ?? 1, sync: false });
   if (secrets.length === 0) return pino(pinoOptions, target);
   const scrubbing: DestinationStream = {
     write(line: string) {

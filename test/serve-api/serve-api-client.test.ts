@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe('ServeApiClient', () => {
   it('reads a real captured GET body and keeps fields it does not know', async () => {
-    const stub = await startHttpStub((_req, res) => res.end(captured));
+    const stub = await startHttpStub((_req, res) => void res.end(captured));
     close = stub.close;
     const details = await new ServeApiClient({ baseUrl: stub.url }).getApplications();
     expect(Object.keys(details.applications ?? {})).toEqual(['app_fast', 'app_slow']);
@@ -23,7 +23,7 @@ describe('ServeApiClient', () => {
   });
 
   it('sends no browser headers on PUT (Ray refuses those with 405) and sends the bearer token', async () => {
-    const stub = await startHttpStub((_req, res) => res.end());
+    const stub = await startHttpStub((_req, res) => void res.end());
     close = stub.close;
     await new ServeApiClient({ baseUrl: stub.url + '/', token: 'tok-123' }).putApplications({ applications: [] });
     const put = stub.requests[0]!;

@@ -98,14 +98,15 @@ export class ScrapeManager {
     return outcomes;
   }
 
-  start(intervalMs: number): void {
+  /** Scrapes every interval (first round at once unless `immediate` is false). */
+  start(intervalMs: number, options: { immediate?: boolean } = {}): void {
     const tick = () => {
       if (this.running) return; // a slow round is never overlapped by the next
       this.running = this.scrapeAll()
         .then(() => undefined)
         .finally(() => (this.running = undefined));
     };
-    tick();
+    if (options.immediate ?? true) tick();
     this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
   }

@@ -41,7 +41,8 @@ export function renderAlertParent(input: ParentInput): SlackMessage {
   ];
   if (state === 'firing') {
     pairs.push(['Firing since', `${slackDate(since)}\n(${humanizeDuration(Math.max(0, input.nowMs - since))})`]);
-    pairs.push(['Value', humanizeNumber(alert.value)]);
+    // Alertmanager does not send the expression's value.
+    if (!Number.isNaN(alert.value)) pairs.push(['Value', humanizeNumber(alert.value)]);
   } else {
     const end = input.resolvedAtMs ?? alert.resolvedAtMs ?? input.nowMs;
     pairs.push(['Lasted', humanizeDuration(Math.max(0, end - since))]);
@@ -51,6 +52,14 @@ export function renderAlertParent(input: ParentInput): SlackMessage {
   const blocks = [header(title)];
   if (summary) blocks.push(section(escapeMrkdwn(summary)));
   blocks.push(fields(pairs));
+  // An alert about no Serve application (e.g. from Alertmanager, matching no rule) is shown with
+  // its labels and annotations, since no diagnosis will follow.
+  if (!app) {
+    const shown = Object.entries(alert.labels).filter(([k]) => k !== 'alertname' && k !== 'severity');
+    if (shown.length > 0) blocks.push(section(`*Labels*\n${shown.map(([k, v]) => `${code(k)}: ${escapeMrkdwn(v)}`).join('\n')}`));
+    const notes = Object.entries(alert.annotations).filter(([k]) => k !== 'summary');
+    if (notes.length > 0) blocks.push(section(notes.map(([k, v]) => `*${escapeMrkdwn(k)}*: ${escapeMrkdwn(v)}`).join('\n')));
+  }
   const links = alert.generatorUrl ? ` · <${alert.generatorUrl}|source>` : '';
   blocks.push(context(`${state === 'firing' ? 'Diagnosis and chart in the thread' : 'Closed'} · key ${code(input.threadKey.slice(0, 16))}${links}`));
   return { text, blocks, color: style.color };
