@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { LabelMatcher, MatchType } from '../store/label-matcher.js';
 import { compileAnchoredGoRegexp, GoRegexpError } from '../store/go-regexp.js';
+import { matchesEmpty } from '../store/label-matcher.js';
 import type {
   AggregateOp,
   BinaryOp,
@@ -8,13 +9,14 @@ import type {
   Expr,
   MatrixSelector,
   ValueType,
-  VectorMatching,
   VectorSelector,
 } from './ast.js';
-import { isComparisonOp, isSetOp } from './ast.js';
+import { checkBinaryExpr } from './check-binary-expr.js';
 import { FUNCTION_SIGNATURES, UNSUPPORTED_FUNCTIONS } from './function-signatures.js';
+import { describeUnexpected, firstErrorOffset } from './lezer-syntax-error.js';
 import { parseDuration } from './parse-duration.js';
 import { parseNumber } from './parse-number.js';
+import { HOLT_WINTERS, renameHoltWinters, SMOOTHING } from './rename-holt-winters.js';
 import { syntaxError, unsupportedError } from './promql-errors.js';
 import { typeOf } from './type-of.js';
 import { unquoteString } from './unquote-string.js';
@@ -82,71 +84,6 @@ export function parsePromql(input: string): Expr {
   const top = tree.topNode.firstChild;
   if (!top) throw syntaxError(input, 0, 'no expression found in input');
   return new AstBuilder(renamed.text, input, renamed.toOriginal).build(top);
-}
-
-const HOLT_WINTERS = 'holt_winters';
-const SMOOTHING = 'double_exponential_smoothing';
-
-/**
- * Prometheus 3 renamed holt_winters to double_exponential_smoothing and lezer-promql only
- * knows the new name, so the 2.42 name is swapped in before parsing (outside string literals)
- * and positions are mapped back for error messages.
- */
-function renameHoltWinters(input: string): { text: string; toOriginal: (offset: number) => number } {
-  const starts: number[] = [];
-  let text = '';
-  let quote = '';
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (quote) {
-      if (c === '\\' && quote !== '`') {
-        text += c + (input[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'" || c === '`') {
-      quote = c;
-    } else if (input.startsWith(HOLT_WINTERS, i) && !/[\w:]/.test(input[i - 1] ?? '') && /^\s*\(/.test(input.slice(i + HOLT_WINTERS.length))) {
-      starts.push(text.length);
-      text += SMOOTHING;
-      i += HOLT_WINTERS.length - 1;
-      continue;
-    }
-    text += c;
-  }
-  const grow = SMOOTHING.length - HOLT_WINTERS.length;
-  const toOriginal = (offset: number): number => {
-    let shift = 0;
-    for (const start of starts) {
-      if (offset >= start + SMOOTHING.length) shift += grow;
-      else if (offset > start) return offset - shift - Math.min(offset - start, grow);
-    }
-    return offset - shift;
-  };
-  return { text, toOriginal };
-}
-
-function firstErrorOffset(tree: ReturnType<typeof parser.parse>): number | undefined {
-  let at: number | undefined;
-  tree.iterate({
-    enter: (n) => {
-      if (at !== undefined) return false;
-      if (n.type.isError) {
-        at = n.from;
-        return false;
-      }
-      return undefined;
-    },
-  });
-  return at;
-}
-
-function describeUnexpected(input: string, offset: number): string {
-  const rest = input.slice(offset).replace(/^\s+/, '');
-  if (rest === '') return 'unexpected end of input';
-  const token = /^([A-Za-z_:][\w:]*|\d[\w.]*|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[=!<>]=|=~|!~|\S)/.exec(rest);
-  return `unexpected ${JSON.stringify(token ? token[0] : rest[0])}`;
 }
 
 class AstBuilder {
@@ -464,42 +401,12 @@ class AstBuilder {
       if (clause.getChild('GroupRight')) card = 'one-to-many';
       if (groups[1]) include = this.groupingLabels(groups[1]);
     }
-    if (returnBool && !isComparisonOp(op)) throw this.error(opAt, 'bool modifier can only be used on comparison operators');
-    if (isComparisonOp(op) && !returnBool && lt === 'scalar' && rt === 'scalar') {
-      throw this.error(opAt, 'comparisons between scalars must use BOOL modifier');
+    const check = checkBinaryExpr({ op, lhsType: lt, rhsType: rt, returnBool, on, labels, include, card });
+    if (!check.ok) {
+      const at = { operator: opAt, lhs: lhs.start, rhs: rhs.start, expression: node.from }[check.blame];
+      throw this.error(at, check.message);
     }
-    if (on) {
-      const both = labels.find((l) => include.includes(l));
-      if (both !== undefined) throw this.error(opAt, `label "${both}" must not occur in ON and GROUP clause at once`);
-    }
-    if (lt !== 'scalar' && lt !== 'vector') throw this.error(lhs.start, 'binary expression must contain only scalar and instant vector types');
-    if (rt !== 'scalar' && rt !== 'vector') throw this.error(rhs.start, 'binary expression must contain only scalar and instant vector types');
-    let matching: VectorMatching | undefined;
-    if (lt === 'vector' && rt === 'vector') {
-      if (isSetOp(op)) {
-        if (card !== 'one-to-one') throw this.error(node, `no grouping allowed for "${op}" operation`);
-        card = 'many-to-many';
-      }
-      matching = { card, on, labels, include };
-    } else if (labels.length > 0) {
-      throw this.error(node, 'vector matching only allowed between instant vectors');
-    }
-    if ((lt === 'scalar' || rt === 'scalar') && isSetOp(op)) {
-      throw this.error(node, `set operator "${op}" not allowed in binary scalar expression`);
-    }
+    const matching = check.matching;
     return { kind: 'binary', op, lhs, rhs, returnBool, matching, start: node.from, end: node.to };
-  }
-}
-
-function matchesEmpty(m: LabelMatcher): boolean {
-  switch (m.type) {
-    case '=':
-      return m.value === '';
-    case '!=':
-      return m.value !== '';
-    case '=~':
-      return compileAnchoredGoRegexp(m.value).test('');
-    case '!~':
-      return !compileAnchoredGoRegexp(m.value).test('');
   }
 }

@@ -49,3 +49,17 @@ export function compileMatcher(matcher: LabelMatcher): CompiledMatcher {
 export function formatMatcher(m: LabelMatcher): string {
   return `${m.name}${m.type}${JSON.stringify(m.value)}`;
 }
+
+/** Whether the matcher accepts a series that lacks the label (Prometheus's "empty matcher"). */
+export function matchesEmpty(m: LabelMatcher): boolean {
+  switch (m.type) {
+    case '=':
+      return m.value === '';
+    case '!=':
+      return m.value !== '';
+    case '=~':
+      return compileAnchoredGoRegexp(m.value).test('');
+    case '!~':
+      return !compileAnchoredGoRegexp(m.value).test('');
+  }
+}

@@ -2,10 +2,10 @@ import type { Labels } from '../labels.js';
 import { ChunkPool, PointBuffer } from './chunk-pool.js';
 import { compareLabels } from './compare-labels.js';
 import { withMemoSlot } from './labels-memo.js';
-import type { CompiledMatcher, LabelMatcher } from './label-matcher.js';
-import { compileMatcher, formatMatcher } from './label-matcher.js';
+import type { LabelMatcher } from './label-matcher.js';
 import { PostingsIndex } from './postings-index.js';
-import { StringTable } from './string-table.js';
+import { SeriesSelector } from './series-selector.js';
+import { SeriesKeys } from './series-keys.js';
 
 export const DEFAULT_RETENTION_MS = 60 * 60 * 1000;
 const MAX_ARENAS = 256;
@@ -70,10 +70,9 @@ interface MutableStats {
 export class SampleStore {
   readonly retentionMs: number;
   private readonly autoGcEveryMs: number;
-  private readonly bruteForce: boolean;
   private readonly pool = new ChunkPool();
   private readonly index = new PostingsIndex();
-  private readonly refByKey = new Map<string, number>();
+  private readonly keys = new SeriesKeys();
   private labelsByRef: (Labels | undefined)[] = [];
   private noNameByRef: (Labels | undefined)[] = [];
   /** Newest and oldest chunk of each series (-1: none); the chunks link to each other. */
@@ -86,11 +85,9 @@ export class SampleStore {
   private readonly arenaByName = new Map<string, number>();
   private readonly freeRefs: number[] = [];
   private liveSeries = 0;
-  private readonly strings = new StringTable();
   private lastGcMs = -Infinity;
   private maxTimeMs = -Infinity;
-  private readonly matcherCache = new Map<string, CompiledMatcher>();
-  private readonly selections = new Map<string, { version: number; refs: Int32Array }>();
+  private readonly selector: SeriesSelector;
   /** Changes whenever a series is created or dropped. */
   private seriesVersion = 0;
   private readonly counters: MutableStats = {
@@ -106,7 +103,7 @@ export class SampleStore {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.autoGcEveryMs =
       options.autoGcEveryMs ?? (Number.isFinite(this.retentionMs) ? Math.max(1, Math.floor(this.retentionMs / 4)) : 0);
-    this.bruteForce = options.bruteForceSelect ?? false;
+    this.selector = new SeriesSelector(this.index, (ref) => this.labelsByRef[ref], () => this.labelsByRef.length, options.bruteForceSelect ?? false);
   }
 
   /** Appends one sample; false when it was dropped (out of order, duplicate, bad timestamp). */
@@ -129,30 +126,12 @@ export class SampleStore {
    * valid until gc drops its series.
    */
   ref(labels: Labels): number {
-    const clean = withoutEmpty(labels);
-    return this.findClean(clean) ?? this.createSeries(clean);
+    return this.keys.find(labels) ?? this.createSeries(labels);
   }
 
   /** The ref of an existing series, or undefined. */
   findRef(labels: Labels): number | undefined {
-    return this.findClean(withoutEmpty(labels));
-  }
-
-  /**
-   * Series are keyed by the ids of their label strings ("3,17,4,92"): short, and a label set
-   * with a string the table has never seen cannot belong to an existing series.
-   */
-  private findClean(labels: Labels): number | undefined {
-    const names = Object.keys(labels).sort();
-    const parts = new Array<number>(names.length * 2);
-    for (let i = 0; i < names.length; i++) {
-      const n = this.strings.idOf(names[i]!);
-      const v = this.strings.idOf(labels[names[i]!]!);
-      if (n === undefined || v === undefined) return undefined;
-      parts[2 * i] = n;
-      parts[2 * i + 1] = v;
-    }
-    return this.refByKey.get(parts.join(','));
+    return this.keys.find(labels);
   }
 
   appendRef(ref: number, timestampMs: number, value: number): boolean {
@@ -215,7 +194,7 @@ export class SampleStore {
     return (
       this.pool.bytesReserved +
       this.liveSeries * perSeries +
-      this.strings.chars * 2 +
+      this.keys.chars * 2 +
       this.index.pairCount() * 64 +
       this.lastTimeByRef.byteLength
     );
@@ -247,19 +226,10 @@ export class SampleStore {
    * Refs of the series matching every matcher, ascending. Like Prometheus's head block, which
    * hands series to the engine in order of their (creation-ordered) refs, not label order: it
    * keeps series created together close in memory, and is what decides which of several tied
-   * series topk keeps.
+   * series topk keeps. Callers must not modify the array.
    */
   matchingRefs(matchers: readonly LabelMatcher[]): Int32Array {
-    if (this.bruteForce) return Int32Array.from(this.scanAll(matchers.map((m) => this.compiled(m)))).sort();
-    // Rules ask for the same selectors every interval, and the set of series changes rarely:
-    // remember answers until a series comes or goes. Callers must not modify the array.
-    const key = matchers.map(formatMatcher).join(',');
-    const hit = this.selections.get(key);
-    if (hit && hit.version === this.seriesVersion) return hit.refs;
-    const refs = Int32Array.from(this.lookUp(matchers.map((m) => this.compiled(m)))).sort();
-    if (this.selections.size >= 1000) this.selections.clear();
-    this.selections.set(key, { version: this.seriesVersion, refs });
-    return refs;
+    return this.selector.select(matchers, this.seriesVersion);
   }
 
   labelsOf(ref: number): Labels {
@@ -309,94 +279,10 @@ export class SampleStore {
     return false;
   }
 
-  private compiled(m: LabelMatcher): CompiledMatcher {
-    const key = formatMatcher(m);
-    let c = this.matcherCache.get(key);
-    if (!c) {
-      c = compileMatcher(m);
-      if (this.matcherCache.size > 1000) this.matcherCache.clear();
-      this.matcherCache.set(key, c);
-    }
-    return c;
-  }
-
-  /**
-   * Starts from the matcher with the fewest postings among those that need the label present
-   * (a matcher that accepts "" also accepts series without the label, so it cannot drive),
-   * then tests the remaining matchers on each candidate's labels.
-   */
-  private lookUp(matchers: readonly CompiledMatcher[]): number[] {
-    let driver: CompiledMatcher | undefined;
-    let driverSets: ReadonlySet<number>[] = [];
-    let driverSize = Infinity;
-    for (const m of matchers) {
-      if (m.matches('')) continue;
-      const values = this.index.valuesOf(m.name);
-      if (!values) return [];
-      const sets: ReadonlySet<number>[] = [];
-      let size = 0;
-      if (m.type === '=') {
-        const ids = values.get(m.value);
-        if (!ids) return [];
-        sets.push(ids);
-        size = ids.size;
-      } else {
-        for (const [value, ids] of values) {
-          if (m.matches(value)) {
-            sets.push(ids);
-            size += ids.size;
-          }
-        }
-        if (size === 0) return [];
-      }
-      if (size < driverSize) {
-        driver = m;
-        driverSets = sets;
-        driverSize = size;
-      }
-    }
-    if (!driver) return this.scanAll(matchers);
-    const rest = matchers.filter((m) => m !== driver);
-    const out: number[] = [];
-    for (const ids of driverSets) {
-      for (const ref of ids) {
-        if (this.matchesAll(ref, rest)) out.push(ref);
-      }
-    }
-    return out;
-  }
-
-  private scanAll(matchers: readonly CompiledMatcher[]): number[] {
-    const out: number[] = [];
-    for (let ref = 0; ref < this.labelsByRef.length; ref++) {
-      if (this.labelsByRef[ref] !== undefined && this.matchesAll(ref, matchers)) out.push(ref);
-    }
-    return out;
-  }
-
-  private matchesAll(ref: number, matchers: readonly CompiledMatcher[]): boolean {
-    const labels = this.labelsByRef[ref]!;
-    for (const m of matchers) {
-      if (!m.matches(labels[m.name] ?? '')) return false;
-    }
-    return true;
-  }
-
-  private createSeries(labels: Labels): number {
-    const names = Object.keys(labels).sort();
-    const interned: Record<string, string> = {};
-    const parts = new Array<number>(names.length * 2);
-    for (let i = 0; i < names.length; i++) {
-      const n = this.strings.acquire(names[i]!);
-      const v = this.strings.acquire(labels[names[i]!]!);
-      parts[2 * i] = n;
-      parts[2 * i + 1] = v;
-      interned[this.strings.stringOf(n)] = this.strings.stringOf(v);
-    }
-    const key = parts.join(',');
-    const frozen = Object.freeze(withMemoSlot(interned));
+  private createSeries(given: Labels): number {
     const ref = this.freeRefs.pop() ?? this.labelsByRef.length;
-    this.labelsByRef[ref] = frozen;
+    const { labels, key } = this.keys.add(given, ref);
+    this.labelsByRef[ref] = labels;
     this.noNameByRef[ref] = undefined;
     this.keyByRef[ref] = key;
     if (ref >= this.lastTimeByRef.length) {
@@ -408,9 +294,8 @@ export class SampleStore {
     this.lastTimeByRef[ref] = -Infinity;
     this.newestByRef[ref] = -1;
     this.oldestByRef[ref] = -1;
-    this.arenaByRef[ref] = this.arenaFor(frozen['__name__'] ?? '');
-    this.refByKey.set(key, ref);
-    this.index.add(ref, frozen);
+    this.arenaByRef[ref] = this.arenaFor(labels['__name__'] ?? '');
+    this.index.add(ref, labels);
     this.liveSeries++;
     this.seriesVersion++;
     this.counters.seriesCreated++;
@@ -420,8 +305,7 @@ export class SampleStore {
   private dropSeries(ref: number): void {
     const labels = this.labelsByRef[ref]!;
     this.index.remove(ref, labels);
-    this.refByKey.delete(this.keyByRef[ref]!);
-    for (const id of this.keyByRef[ref]!.split(',')) this.strings.release(Number(id));
+    this.keys.remove(this.keyByRef[ref]!);
     this.labelsByRef[ref] = undefined;
     this.noNameByRef[ref] = undefined;
     this.keyByRef[ref] = undefined;
@@ -475,18 +359,6 @@ export class SampleStore {
       if (this.autoGcEveryMs > 0 && timestampMs - this.lastGcMs >= this.autoGcEveryMs) this.gc(timestampMs);
     }
   }
-}
-
-/** Prometheus treats a label with an empty value as absent; so does the store. */
-function withoutEmpty(labels: Labels): Labels {
-  for (const name in labels) {
-    if (labels[name] === '') {
-      const out: Record<string, string> = {};
-      for (const n in labels) if (labels[n] !== '') out[n] = labels[n]!;
-      return out;
-    }
-  }
-  return labels;
 }
 
 function growInt(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
