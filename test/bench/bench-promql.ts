@@ -1,9 +1,10 @@
 /**
  * PromQL over the in-memory store at Ray Serve scale: 60,000 series shaped like a Ray 2.58
  * scrape (reference/ray/metrics_example.prom), one hour of 15 s history, and one evaluation
- * round of 20 rule-style expressions. Reports the median round time, the same round with
- * selectors answered by scanning every series instead of the inverted index, and the memory
- * the store holds.
+ * round of 20 rule-style expressions. Reports the median round time (wall clock and this
+ * process's CPU time, which other processes on a shared machine distort less), the same round
+ * with selectors answered by scanning every series instead of the inverted index, the memory
+ * the store holds, and a yardstick of the machine's speed to read the numbers against.
  *
  *   npx tsx test/bench/bench-promql.ts
  */
