@@ -120,11 +120,3 @@ export function goPow(x: number, y: number): number {
   }
   return ldexp(a1, ae);
 }
-
-/** Neumaier-compensated summation step, as Prometheus's kahanSumInc: returns [sum, c]. */
-export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
-  else c += inc - t + sum;
-  return [t, c];
-}

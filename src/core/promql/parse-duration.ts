@@ -20,8 +20,3 @@ export function parseDuration(text: string): number | undefined {
   if (ms > 9_223_372_036_854) return undefined;
   return ms;
 }
-
-/** True when the text looks like a duration with units (as opposed to a plain number). */
-export function hasDurationUnit(text: string): boolean {
-  return /^\d+(?:y|w|d|h|ms|m|s)/.test(text) && parseDuration(text) !== undefined;
-}
