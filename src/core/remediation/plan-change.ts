@@ -46,12 +46,20 @@ function refuse(message: string): never {
   throw new ServeMedicError('REMEDIATION_REFUSED', message);
 }
 
+export interface PlanChangeOptions extends BuildPutBodyOptions {
+  /**
+   * A rollback sets a field back to the value it had before serve-medic raised it, so it may
+   * lower it. Fixes only ever raise a value.
+   */
+  readonly allowDecrease?: boolean;
+}
+
 /**
  * Plans a single-field change: rebuild the full body from the GET, change exactly one field of
  * one deployment, validate the result as Ray would. Pure: the same GET and change always give
  * the same body.
  */
-export function planChange(details: ServeInstanceDetails, change: ConfigChange, options: BuildPutBodyOptions = {}): PlannedChange {
+export function planChange(details: ServeInstanceDetails, change: ConfigChange, options: PlanChangeOptions = {}): PlannedChange {
   const { application, deployment, action, to } = change;
   const appDetails = details.applications?.[application];
   if (!appDetails) refuse(`application ${application} does not exist`);
@@ -68,7 +76,7 @@ export function planChange(details: ServeInstanceDetails, change: ConfigChange, 
   if (!Number.isInteger(to) || to < 0) refuse(`new value ${to} is not a non-negative integer`);
   const autoscaling = effective.autoscaling_config !== undefined && effective.autoscaling_config !== null;
 
-  const body = buildPutBody(details, options);
+  const body = buildPutBody(details, options.loggingConfig !== undefined ? { loggingConfig: options.loggingConfig } : {});
   const app = body.applications.find((a) => a.name === application)!;
   app.deployments ??= [];
   let entry = app.deployments.find((d) => d.name === deployment);
@@ -121,7 +129,9 @@ export function planChange(details: ServeInstanceDetails, change: ConfigChange, 
       warnings.push(`max_ongoing_requests ${to} is ${(to / target).toFixed(2)}x target_ongoing_requests ${target}; the guide says 2-3x`);
     }
   }
-  if (to <= from) refuse(`${field} of ${application}/${deployment} is already ${from}; serve-medic only raises it (asked for ${to})`);
+  if (options.allowDecrease ? to === from : to <= from) {
+    refuse(`${field} of ${application}/${deployment} is already ${from}; ${options.allowDecrease ? 'nothing to change' : `serve-medic only raises it (asked for ${to})`}`);
+  }
 
   const problems = validateDeployBody(body, details);
   if (problems.length > 0) {

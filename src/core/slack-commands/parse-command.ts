@@ -12,6 +12,7 @@ export type ParsedCommand =
   | { readonly verb: 'unsilence'; readonly id: string }
   | { readonly verb: 'silences' }
   | { readonly verb: 'rules' }
+  | { readonly verb: 'history'; readonly application?: string }
   | { readonly verb: 'invalid'; readonly problem: string; readonly usage: string };
 
 export const COMMAND_USAGE: Readonly<Record<string, { usage: string; summary: string; example: string }>> = {
@@ -25,6 +26,7 @@ export const COMMAND_USAGE: Readonly<Record<string, { usage: string; summary: st
   unsilence: { usage: 'unsilence ID', summary: 'end a silence now', example: 'unsilence 3f9a1c2b' },
   silences: { usage: 'silences', summary: 'list active silences', example: 'silences' },
   rules: { usage: 'rules', summary: 'list the loaded alert rules', example: 'rules' },
+  history: { usage: 'history [APP]', summary: 'recent remediation proposals, approvals and outcomes (the audit trail)', example: 'history embeddings' },
   help: { usage: 'help', summary: 'this help', example: 'help' },
 };
 
@@ -62,6 +64,10 @@ export function parseCommand(rawText: string): ParsedCommand {
       if (args.length > 1 || !SILENCE_ID.test(id)) return invalid('unsilence', `"${args.join(' ')}" is not a silence id`);
       return { verb: 'unsilence', id };
     }
+    case 'history':
+      if (args.length > 1) return invalid('history', `history takes at most one application name, got ${args.length}`);
+      if (args[0] !== undefined && !APP_NAME.test(args[0])) return invalid('history', `"${args[0]}" is not an application name`);
+      return args[0] === undefined ? { verb: 'history' } : { verb: 'history', application: args[0] };
     case 'silences':
     case 'rules':
       if (args.length > 0) return invalid(verb, `${verb} takes no arguments`);

@@ -7,7 +7,7 @@ const COMMAND = '/serve-medic';
 export function renderHelp(): SlackMessage {
   const lines = Object.values(COMMAND_USAGE).map((c) => `${code(`${COMMAND} ${c.usage}`)}\n    ${escapeMrkdwn(c.summary)}`);
   return {
-    text: `${COMMAND}: diagnose, status, silence, unsilence, silences, rules, help`,
+    text: `${COMMAND}: diagnose, status, silence, unsilence, silences, rules, history, help`,
     blocks: [
       section(`*${COMMAND}* — Ray Serve on-call helper\n${lines.join('\n')}`),
       context(`Matchers: \`name=value\`, \`name!=value\`, \`name=~"regex"\`, \`name!~"regex"\` (regexes match the whole value). Durations: 30m, 2h, 1d.`),

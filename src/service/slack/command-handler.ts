@@ -5,6 +5,7 @@ import type { AlertRule } from '../../core/model/rule.js';
 import type { DiagnoseFn } from '../../core/notify/notification.js';
 import type { ServeInstanceDetails } from '../../core/serve/serve-types.js';
 import type { ParsedCommand } from '../../core/slack-commands/parse-command.js';
+import type { SlackMessage } from '../../core/slack-render/blocks.js';
 import { renderDiagnosis } from '../../core/slack-render/render-diagnosis.js';
 import { renderCommandFailed, renderHelp, renderUsageError } from '../../core/slack-render/render-help.js';
 import { renderRules } from '../../core/slack-render/render-rules.js';
@@ -18,6 +19,8 @@ export interface CommandHandlerDeps {
   readonly getApplications?: () => Promise<ServeInstanceDetails>;
   readonly silences: Pick<SilenceStore, 'create' | 'expire' | 'listActive'>;
   readonly listRules: () => readonly AlertRule[] | Promise<readonly AlertRule[]>;
+  /** `history [APP]`: the remediation audit trail (issue #6: Remediation.history). */
+  readonly history?: (application?: string) => Promise<SlackMessage>;
   /** Called after a silence ends, so alerts it muted that still fire are posted now. */
   readonly onSilenceEnded?: () => void | Promise<void>;
   readonly clock: Clock;
@@ -100,6 +103,13 @@ export async function executeCommand(cmd: ParsedCommand, caller: CommandCaller, 
         return { responseType: 'ephemeral', message: renderRules(await deps.listRules()) };
       } catch (err) {
         return failed('Listing rules', describeError(err));
+      }
+    case 'history':
+      if (!deps.history) return failed('History', 'remediation is not set up in this instance');
+      try {
+        return { responseType: 'ephemeral', message: await deps.history(cmd.application) };
+      } catch (err) {
+        return failed('History', describeError(err));
       }
   }
 }

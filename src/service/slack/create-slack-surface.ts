@@ -42,6 +42,8 @@ export interface SlackSurfaceOptions {
   readonly getApplications?: () => Promise<ServeInstanceDetails>;
   /** Issue #6: registers block_actions listeners (Approve / Reject) on the Bolt app. */
   readonly actionRegistrars?: readonly ActionRegistrar[];
+  /** Issue #6: `/serve-medic history [APP]` (Remediation.history). */
+  readonly history?: CommandHandlerDeps['history'];
   /** Console mode output; default process.stdout. */
   readonly consoleOut?: Pick<Writable, 'write'>;
   /** Tuning and test hooks passed to the notifier (tick interval, lease, instance id…). */
@@ -127,6 +129,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const commandDeps: CommandHandlerDeps = {
     ...(options.diagnose ? { diagnose: options.diagnose } : {}),
     ...(options.getApplications ? { getApplications: options.getApplications } : {}),
+    ...(options.history ? { history: options.history } : {}),
     silences,
     listRules,
     onSilenceEnded: () => notifier.tick(),
