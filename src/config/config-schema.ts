@@ -102,6 +102,11 @@ export const configSchema = z.strictObject({
   rules: z
     .strictObject({
       paths: z.array(z.string().min(1)).default(['rules']),
+      /**
+       * Evaluate the rules here. Turn off when Prometheus evaluates the exported rules and sends
+       * the alerts through Alertmanager: the rules still drive diagnosis, charts and fixes.
+       */
+      evaluate: z.boolean().default(true),
       evaluation_interval: duration('15s'),
       /** Lease on the evaluation slot when several instances share Redis. */
       lease: duration('15s'),

@@ -208,7 +208,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     });
     evaluator.setGroups(rules.groups());
     const unsubscribe = rules.onChange((groups) => evaluator.setGroups(groups));
-    evaluator.start();
+    if (config.rules.evaluate) evaluator.start();
+    else logger.info({}, 'rules.evaluate is off: alerts come from Alertmanager only');
     cleanups.push(async () => {
       unsubscribe();
       await evaluator.stop();
