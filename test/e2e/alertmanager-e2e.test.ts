@@ -20,7 +20,7 @@ describe.skipIf(!available)('Prometheus + Alertmanager → serve-medic → Slack
 
   beforeAll(async () => {
     // The service loads the rules (for diagnosis, charts and fixes) but lets Prometheus evaluate.
-    harness = await startHarness({ preStepMs: 170_000, env: { SERVE_MEDIC_RULES_EVALUATE: 'false' } });
+    harness = await startHarness({ preStepMs: 55_000, env: { SERVE_MEDIC_RULES_EVALUATE: 'false' } });
     const parsed = parseRuleFile(FAST_QUEUE_RULES, 'fast.yaml');
     expect(parsed.errors).toEqual([]);
     const exported = exportRules(parsed.groups);
