@@ -58,6 +58,8 @@ export function workloadValue(samples: readonly InstantSample[], labels: Labels)
 export interface Reading {
   readonly value?: number;
   readonly replicas?: number;
+  /** Whether the alert's whole expression returned the workload then; undefined when unknown. */
+  readonly conditionHolds?: boolean;
   readonly atMs: number;
 }
 
@@ -72,17 +74,20 @@ const MEANINGFUL = 0.2;
 
 /**
  * Compares the reading at the change with the one at the end of the window. Improved when the
- * alert's condition cleared, or the value moved at least 20% the right way; not improved when
- * the condition still holds and it did not; unknown when there was nothing to compare.
+ * alert's condition held at the change and no longer does, or the value moved at least 20% the
+ * right way; not improved when the condition still holds or the value did not move (or moved
+ * the wrong way); unknown when there was nothing to compare.
  */
-export function verificationVerdict(signal: VerificationSignal | undefined, before: Reading, after: Reading, conditionHolds: boolean | undefined): VerificationVerdict {
+export function verificationVerdict(signal: VerificationSignal | undefined, before: Reading, after: Reading): VerificationVerdict {
   const parts: string[] = [];
   const took = humanizeDuration(Math.max(0, after.atMs - before.atMs));
+  const cleared = before.conditionHolds !== false && after.conditionHolds === false;
   let moved: 'better' | 'worse' | 'same' | undefined;
   if (signal && (before.value !== undefined || after.value !== undefined)) {
     const b = before.value;
-    const a = after.value ?? (conditionHolds === false ? 0 : undefined);
-    parts.push(`${signal.name} ${b === undefined ? '?' : humanizeNumber(b)} -> ${a === undefined ? '?' : humanizeNumber(a)} in ${took}`);
+    // The series can vanish (a deployment deleted, gauges dropped): then it shows as gone.
+    const a = after.value;
+    parts.push(`${signal.name} ${b === undefined ? '?' : humanizeNumber(b)} -> ${a === undefined ? 'gone' : humanizeNumber(a)} in ${took}`);
     if (a !== undefined && b !== undefined && signal.better !== 'unknown') {
       const delta = signal.better === 'lower' ? b - a : a - b;
       const scale = Math.max(Math.abs(b), 1e-9);
@@ -90,11 +95,12 @@ export function verificationVerdict(signal: VerificationSignal | undefined, befo
     }
   }
   if (before.replicas !== undefined && after.replicas !== undefined) parts.push(`replicas ${humanizeNumber(before.replicas)} -> ${humanizeNumber(after.replicas)}`);
-  if (conditionHolds === false) parts.push('alert condition cleared');
-  else if (conditionHolds === true) parts.push('alert condition still holds');
+  if (cleared) parts.push('alert condition cleared');
+  else if (after.conditionHolds === true) parts.push('alert condition still holds');
+  else if (before.conditionHolds === false && after.conditionHolds === false) parts.push('alert condition did not hold at the change either');
   if (parts.length === 0) parts.push(`nothing to compare after ${took} (no metric for the alert's workload)`);
   const text = parts.join('; ');
-  if (conditionHolds === false || moved === 'better') return { result: 'improved', text };
-  if (conditionHolds === true || moved === 'worse' || moved === 'same') return { result: 'not_improved', text };
+  if (cleared || (moved === 'better' && after.conditionHolds !== true)) return { result: 'improved', text };
+  if (after.conditionHolds === true || moved === 'worse' || moved === 'same') return { result: 'not_improved', text };
   return { result: 'unknown', text };
 }

@@ -116,7 +116,7 @@ export async function applyChange(ctx: RemediationContext, proposalId: string): 
  */
 async function ensureBaseline(ctx: RemediationContext, rec: ProposalRecord): Promise<void> {
   if (rec.baseline || rec.proposal.kind !== 'fix') return;
-  const baseline = (await readSignal(ctx.queryEngine, rec.proposal, rec.putAtMs ?? ctx.clock.now(), ctx.logger)).reading;
+  const baseline = await readSignal(ctx.queryEngine, rec.proposal, rec.putAtMs ?? ctx.clock.now(), ctx.logger);
   await ctx.store.update(rec.proposal.id, { baseline });
 }
 

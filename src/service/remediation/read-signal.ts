@@ -13,18 +13,13 @@ function vectorOf(v: QueryValue): readonly InstantSample[] {
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-export interface SignalReading {
-  readonly reading: Reading;
-  /** Whether the alert's whole expression still returns the workload; undefined when unknown. */
-  readonly conditionHolds?: boolean;
-}
 
 /**
  * Reads the alert's signal for the proposal's workload at `atMs`, the deployment's healthy
  * replicas, and whether the alert's condition still holds. A query that fails leaves its part
  * undefined (logged): verification reports what it could read rather than failing the fix.
  */
-export async function readSignal(queryEngine: QueryEngine, p: Proposal, atMs: number, logger: Logger): Promise<SignalReading> {
+export async function readSignal(queryEngine: QueryEngine, p: Proposal, atMs: number, logger: Logger): Promise<Reading> {
   const labels = p.trigger?.labels ?? { application: p.application, deployment: p.deployment };
   const signal = p.trigger ? verificationSignal(p.trigger) : undefined;
   const query = async (expr: string): Promise<readonly InstantSample[] | undefined> => {
@@ -44,7 +39,9 @@ export async function readSignal(queryEngine: QueryEngine, p: Proposal, atMs: nu
   const v = value ? workloadValue(value, labels) : undefined;
   const r = replicas ? workloadValue(replicas, { application: p.application, deployment: p.deployment }) : undefined;
   return {
-    reading: { atMs, ...(v !== undefined ? { value: v } : {}), ...(r !== undefined ? { replicas: r } : {}) },
+    atMs,
+    ...(v !== undefined ? { value: v } : {}),
+    ...(r !== undefined ? { replicas: r } : {}),
     ...(condition !== undefined ? { conditionHolds: workloadValue(condition, labels) !== undefined } : {}),
   };
 }

@@ -26,7 +26,7 @@ export async function verifyChange(ctx: RemediationContext, proposalId: string):
 
   const baseline = rec.baseline ?? { atMs: startMs };
   const now = await readSignal(ctx.queryEngine, p, ctx.clock.now(), ctx.logger);
-  const verdict = verificationVerdict(p.trigger ? verificationSignal(p.trigger) : undefined, baseline, now.reading, now.conditionHolds);
+  const verdict = verificationVerdict(p.trigger ? verificationSignal(p.trigger) : undefined, baseline, now);
 
   const { rollback, note } = await proposeRollback(ctx, p);
   const t = await ctx.store.transition(p.id, ['applied'], 'verified', { outcome: `${verdict.result}: ${verdict.text}` });
