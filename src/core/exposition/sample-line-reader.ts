@@ -72,6 +72,8 @@ export class SampleLineReader implements SampleTail {
   private prevName = '';
   private readonly prevNames: string[] = [];
   private readonly prevIds: number[] = [];
+  /** Whether values[i] was read without escapes (see readLabelValue). */
+  private readonly rawValue: boolean[] = [];
   // Offsets of the next `{` and `\` at or after the last place looked (input.length: none),
   // so that each indexOf scans any stretch of the input once, never once per line.
   private nextBrace = -1;
@@ -179,12 +181,12 @@ export class SampleLineReader implements SampleTail {
       this.pairStarts[i] = pos;
       let name: string;
       let id: number;
-      const equals = input.indexOf('=', pos);
       const cachedName = this.prevNames[i];
-      if (cachedName !== undefined && equals !== -1 && equals < end && input.slice(pos, equals) === cachedName) {
-        name = cachedName;
+      const cachedEnd = cachedName === undefined ? -1 : pos + cachedName.length;
+      if (cachedEnd >= 0 && input.charCodeAt(cachedEnd) === CH_EQUALS && input.slice(pos, cachedEnd) === cachedName) {
+        name = cachedName!;
         id = this.prevIds[i]!;
-        pos = equals;
+        pos = cachedEnd;
       } else if (c === CH_QUOTE && this.lenient) {
         const quoted = decodeEscapes(input, pos + 1, end, 'reject', true);
         pos = this.skipBlanks(quoted.stop + 1, end);
@@ -259,20 +261,28 @@ export class SampleLineReader implements SampleTail {
   /** Reads a label value from just after its opening quote; returns the offset after the closing one. */
   private readLabelValue(i: number, pos: number, end: number): number {
     const input = this.input;
+    // Most values repeat the previous line's at the same place. Keeping the earlier string
+    // spares a search for the closing quote, and lets the new slice die young, so results
+    // hold one copy and the GC copies less. Only values read raw qualify: they contain no
+    // quote, backslash or newline, so equal text ends exactly at the closing quote.
+    const previous = this.values[i];
+    if (previous !== undefined && this.rawValue[i] === true) {
+      const close = pos + previous.length;
+      if (input.charCodeAt(close) === CH_QUOTE && input.slice(pos, close) === previous) return close + 1;
+    }
     const close = input.indexOf('"', pos);
     if (this.nextBackslash < pos) {
       this.nextBackslash = input.indexOf('\\', pos);
       if (this.nextBackslash === -1) this.nextBackslash = input.length;
     }
     if (close !== -1 && close < end && close < this.nextBackslash) {
-      const value = input.slice(pos, close);
-      // Most values repeat the previous line's at the same place; keeping the earlier string
-      // lets the new one die young, so results hold one copy and the GC copies less.
-      if (value !== this.values[i]) this.values[i] = value;
+      this.values[i] = input.slice(pos, close);
+      this.rawValue[i] = true;
       return close + 1;
     }
     const decoded = decodeEscapes(input, pos, end, this.lenient ? 'reject' : 'keep', true);
     this.values[i] = decoded.value;
+    this.rawValue[i] = false;
     this.canonical = false;
     return decoded.stop + 1;
   }
