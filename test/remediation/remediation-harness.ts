@@ -314,8 +314,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       pump = undefined;
     },
     async close() {
-      pump?.stop();
+      // Workers first, while the pump still moves the clock a running job may be waiting on.
       await remediation.stop();
+      pump?.stop();
       await surface.stop();
       await http.close();
       await sim.server.close();

@@ -22,6 +22,13 @@ redis.call('PEXPIRE', KEYS[1], 3600000)
 redis.call('SET', KEYS[2], cjson.encode({at = now, id = ARGV[4]}), 'PX', ARGV[5])
 return 'ok'`;
 
+// Undo a reservation whose change was never applied (Ray refused it, or a guardrail did).
+const RELEASE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+local last = redis.call('GET', KEYS[2])
+if last and cjson.decode(last).id == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1`;
+
 /**
  * The counters behind two guardrails: a cooldown per deployment and a cap on changes per hour
  * per cluster. A fix reserves its slot atomically just before its PUT, so two instances (or a
@@ -71,6 +78,11 @@ export class RemediationLimits {
       r.proposalId,
       String(ttl),
     )) as 'ok' | 'cooldown' | 'rate';
+  }
+
+  /** Gives the slot back when the change was not applied (a 400, a refusal). */
+  async release(proposalId: string, application: string, deployment: string): Promise<void> {
+    await this.redis.eval(RELEASE, 2, this.changesKey, this.lastKey(application, deployment), proposalId);
   }
 
   /** A rollback is not held back by the limits, but it does restart the deployment's cooldown. */

@@ -74,6 +74,11 @@ export async function applyChange(ctx: RemediationContext, proposalId: string): 
     await refreshProposalMessage(ctx, { ...rec, state: 'dry_run_done' });
     return 'dry_run';
   }
+  // Compare-and-set, second half: nothing may have moved between the plan and the PUT.
+  await ctx.hooks.beforeFinalCheck?.(p.id);
+  const again = await ctx.serveApi.getApplications();
+  if (configFingerprint(again) !== p.configFingerprint) return supersede(ctx, rec, again);
+  // The cooldown and hourly slot, taken atomically: two approvals cannot both pass.
   if (p.kind === 'fix') {
     const slot = await ctx.limits.reserve({
       proposalId: p.id,
@@ -91,11 +96,6 @@ export async function applyChange(ctx: RemediationContext, proposalId: string): 
       throw new PermanentFailure(why);
     }
   }
-
-  // Compare-and-set, second half: nothing may have moved between the plan and the PUT.
-  await ctx.hooks.beforeFinalCheck?.(p.id);
-  const again = await ctx.serveApi.getApplications();
-  if (configFingerprint(again) !== p.configFingerprint) return supersede(ctx, rec, again);
 
   const putAtMs = ctx.clock.now();
   // Recorded before the PUT: after a crash, the next run knows a PUT may have gone out and has
@@ -167,14 +167,21 @@ async function supersede(ctx: RemediationContext, rec: ProposalRecord, details: 
  * The end of a job that will not be retried: the proposal becomes `failed`, and the reason goes
  * to the thread (Ray's message for a 400; the RAY_DASHBOARD_TOKEN hint for 401/403).
  */
-export async function reportFailure(ctx: RemediationContext, p: Proposal, reason: string): Promise<void> {
+export async function reportFailure(ctx: RemediationContext, p: Proposal, reason: string, notApplied: boolean): Promise<void> {
   const t = await ctx.store.transition(p.id, ['approved', 'applying'], 'failed', { outcome: reason });
+  // A change Ray refused (or a guardrail stopped) does not count against the cooldown or the hourly cap.
+  if (notApplied && p.kind === 'fix') await ctx.limits.release(p.id, p.application, p.deployment);
   await record(ctx, auditOf(p, 'failed', ctx.clock.now(), { result: 'not applied', detail: reason }));
   await say(ctx, p.threadKey, renderApplyFailed(p, reason));
   if (t.ok) {
     const rec = await ctx.store.get(p.id);
     if (rec) await refreshProposalMessage(ctx, rec, reason);
   }
+}
+
+/** Errors after which the cluster certainly did not take the change. */
+export function certainlyNotApplied(err: unknown): boolean {
+  return err instanceof PermanentFailure || (err instanceof ServeMedicError && err.code !== 'SERVE_API_UNAVAILABLE');
 }
 
 /** Whether an error from a job should be retried by BullMQ. */

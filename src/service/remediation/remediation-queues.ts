@@ -6,7 +6,7 @@ import { applyJobId, verifyJobId } from '../../core/remediation/proposal.js';
 import { renderRetrying } from '../../core/slack-render/render-remediation-replies.js';
 import { describeError, isServeMedicError } from '../../errors.js';
 import type { ApplyOutcome } from './apply-change.js';
-import { applyChange, isRetryable, PermanentFailure, reportFailure } from './apply-change.js';
+import { applyChange, certainlyNotApplied, isRetryable, PermanentFailure, reportFailure } from './apply-change.js';
 import type { RemediationContext, VerifyJobData } from './remediation-context.js';
 import { say } from './remediation-context.js';
 import { verifyChange } from './verify-change.js';
@@ -87,7 +87,7 @@ export function createRemediationQueues(ctx: RemediationContext, options: Remedi
       const reason =
         err instanceof PermanentFailure || !isRetryable(err) ? describeError(err) : `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${describeError(err)}`;
       log.error({ proposalId, attempt, err: describeError(err) }, 'apply job failed for good');
-      if (p) await reportFailure(ctx, p, reason);
+      if (p) await reportFailure(ctx, p, reason, certainlyNotApplied(err));
       throw new UnrecoverableError(reason);
     }
   };
