@@ -1,3 +1,5 @@
+import type { ExpositionFormat } from '../../src/core/exposition/types.js';
+
 /** A small deterministic PRNG (mulberry32), so every run parses the same bytes. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -54,12 +56,19 @@ function replicas(count: number, random: Rng): Replica[] {
   });
 }
 
-/** One exposition for `count` replicas: every family in turn, one block of series per replica. */
-function renderExposition(count: number, seed: number): string {
+/**
+ * One exposition for `count` replicas: every family in turn, one block of series per replica.
+ * The two formats differ only where they must: OpenMetrics names a counter family without
+ * `_total` and ends with `# EOF`.
+ */
+function renderExposition(count: number, seed: number, format: ExpositionFormat): string {
   const random = prng(seed);
   const all = replicas(count, random);
   const lines: string[] = [];
-  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  const family = (name: string, type: string, help: string) => {
+    const familyName = format === 'openmetrics' && type === 'counter' ? name.replace(/_total$/, '') : name;
+    lines.push(`# HELP ${familyName} ${help}`, `# TYPE ${familyName} ${type}`);
+  };
   family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
   lines.push(`process_resident_memory_bytes ${sampleValue(random)}`);
   family('python_gc_objects_collected_total', 'counter', 'Objects collected during gc');
@@ -88,6 +97,7 @@ function renderExposition(count: number, seed: number): string {
   }
   family('ray_serve_deployment_replica_healthy', 'gauge', 'Tracks whether this deployment replica is healthy.');
   for (const r of all) lines.push(`ray_serve_deployment_replica_healthy${render(r.labels)} 1.0`);
+  if (format === 'openmetrics') lines.push('# EOF');
   return lines.join('\n') + '\n';
 }
 
@@ -97,7 +107,11 @@ function renderExposition(count: number, seed: number): string {
  * per-process labels every Serve series carries, histograms with Serve's latency buckets,
  * and a few short lines, as in reference/ray/metrics_example.prom; lines of ~40 to ~330 bytes.
  */
-export function generateRayExposition(targetBytes: number = 5 * 1024 * 1024, seed = 42): string {
-  const perReplica = renderExposition(10, seed).length / 10;
-  return renderExposition(Math.ceil(targetBytes / perReplica) + 1, seed);
+export function generateRayExposition(
+  targetBytes: number = 5 * 1024 * 1024,
+  seed = 42,
+  format: ExpositionFormat = 'text',
+): string {
+  const perReplica = renderExposition(10, seed, format).length / 10;
+  return renderExposition(Math.ceil(targetBytes / perReplica) + 1, seed, format);
 }
