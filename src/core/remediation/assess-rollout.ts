@@ -41,11 +41,22 @@ export function assessRollout(details: ServeInstanceDetails, application: string
   return { state: 'pending', status };
 }
 
-/** The last line of Ray's message (its tracebacks end with the exception), for a thread reply. */
+/**
+ * The part of Ray's message a person needs: its tracebacks end with the exception, and a
+ * pydantic error spreads it over a few lines and a link. "ValidationError: 1 validation error
+ * for DeploymentConfig autoscaling_config Value error, max_replicas (2) must be … (5)!"
+ */
 export function rayMessageSummary(message: string): string {
   const lines = message
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return lines[lines.length - 1] ?? '';
+    .filter((l) => l !== '' && !l.startsWith('For further information'));
+  let start = -1;
+  for (let i = lines.length - 1; i >= 0 && start === -1; i--) if (/^[\w.]*(Error|Exception)\b.*:/.test(lines[i]!)) start = i;
+  const tail = start === -1 ? lines.slice(-1) : lines.slice(start);
+  const text = tail
+    .join(' ')
+    .replace(/^(?:[a-z_]+\.)+(?=[A-Z]\w*(Error|Exception))/, '')
+    .replace(/\s*\[type=[^\]]*\]/g, '');
+  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
