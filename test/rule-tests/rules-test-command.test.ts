@@ -86,35 +86,6 @@ tests:
     expect(r.stderr).toContain('    expr: "nope(", time: 1m, err: PROMQL_SYNTAX: parse error at column');
   });
 
-  it('fails alert_rule_test entries as not supported yet instead of passing them', async () => {
-    const rules = file('alerts.rules.yaml', 'groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n');
-    const path = file(
-      'alerts.test.yaml',
-      `rule_files: [${JSON.stringify(rules)}]
-tests:
-  - interval: 1m
-    input_series:
-      - series: 'up'
-        values: '0 0 0'
-    alert_rule_test:
-      - eval_time: 2m
-        alertname: Down
-        exp_alerts:
-          - exp_labels: {severity: page}
-    promql_expr_test:
-      - expr: up
-        eval_time: 1m
-        exp_samples:
-          - labels: up
-            value: 0
-`,
-    );
-    const r = await runCli(['rules', 'test', path]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('alertname: Down, time: 2m, err: alert_rule_test not yet supported (issue #4)');
-    expect(r.stderr).not.toContain('expr: "up"');
-  });
-
   it('rejects unknown keys and quoted numbers with their line and column', async () => {
     const path = file(
       'strict.test.yaml',

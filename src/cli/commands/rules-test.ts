@@ -11,8 +11,9 @@ const USAGE = 'usage: serve-medic rules test FILE...';
 
 /**
  * `serve-medic rules test FILE...`: runs rule unit tests in the `promtool test rules` format
- * and reports like promtool: per file SUCCESS, or FAILED with the expression, expected and
- * got of every failing case. Exit 0 when all pass, 1 on failures, 2 on usage errors.
+ * (alert_rule_test and promql_expr_test, with promtool 2.42's semantics) against the rule files
+ * as serve-medic loads them, and reports like promtool: per file SUCCESS, or FAILED with the
+ * expected and got of every failing case. Exit 0 when all pass, 1 on failures, 2 on usage errors.
  */
 export const rulesTest: Command = async (args, io) => {
   let files: string[];
@@ -31,7 +32,11 @@ export const rulesTest: Command = async (args, io) => {
     if (result.failures.length > 0) {
       failed = true;
       writeLine(io.stderr, '  FAILED:');
-      for (const f of result.failures) writeLine(io.stderr, f + '\n');
+      // As promtool: each failure on stderr, the blank line after it on stdout.
+      for (const f of result.failures) {
+        writeLine(io.stderr, f);
+        writeLine(io.stdout, '');
+      }
     } else {
       writeLine(io.stdout, '  SUCCESS');
     }

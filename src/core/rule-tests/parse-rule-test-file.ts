@@ -21,11 +21,13 @@ export interface PromqlExprTest {
 }
 
 export interface ExpectedAlert {
+  /** Without alertname, which the runner adds from the test's alertname, as promtool does. */
   readonly expLabels: Readonly<Record<string, string>>;
+  /** Every annotation of the alert, as rendered: omitted means the alert has none. */
   readonly expAnnotations: Readonly<Record<string, string>>;
 }
 
-/** Kept as written until the alert state machine (issue #4) can run them. */
+/** The firing alerts of every rule named `alertname` at eval_time; empty exp_alerts: none fire. */
 export interface AlertRuleTest {
   readonly evalTimeMs: number;
   readonly alertname: string;
@@ -41,7 +43,12 @@ export interface TestGroup {
   readonly inputSeries: readonly InputSeries[];
   readonly promqlExprTests: readonly PromqlExprTest[];
   readonly alertRuleTests: readonly AlertRuleTest[];
+  /** $externalLabels in alert templates; never added to alert labels (Prometheus adds them when sending). */
   readonly externalLabels: Readonly<Record<string, string>>;
+  /**
+   * Read so the key is valid, and otherwise unused: in Prometheus it only reaches templates
+   * ($externalURL), which serve-medic's template checks reject.
+   */
   readonly externalUrl: string;
   readonly line: number;
 }

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { describeError } from '../../errors.js';
-import type { RuleGroup } from './parse-rule-groups.js';
-import { parseRuleGroups } from './parse-rule-groups.js';
+import type { RuleFileInput } from '../rules/parse-rule-file.js';
+import { loadTestRules } from './load-test-rules.js';
 import { parseRuleTestFile } from './parse-rule-test-file.js';
 import { runTestGroup } from './run-test-group.js';
 
@@ -38,19 +38,22 @@ export async function runRuleTestFile(path: string, files: RuleTestFiles): Promi
     if (seen.has(name)) return { path, failures: [`group name repeated in evaluation order: ${name}`], warnings };
     seen.add(name);
   }
-  const groups: RuleGroup[] = [];
-  const failures: string[] = [];
+  const ruleFiles: RuleFileInput[] = [];
   for (const pattern of file.ruleFiles) {
     const resolved = pattern === '' || isAbsolute(pattern) ? pattern : join(dirname(path), pattern);
     const matches = await files.glob(resolved);
     if (matches.length === 0) warnings.push(`  WARNING: no file match pattern ${resolved}`);
     for (const match of matches) {
-      const parsed = parseRuleGroups(await files.readFile(match), match);
-      failures.push(...parsed.problems);
-      groups.push(...parsed.groups);
+      try {
+        ruleFiles.push({ text: await files.readFile(match), fileName: match });
+      } catch (err) {
+        return { path, failures: [describeError(err)], warnings };
+      }
     }
   }
-  if (failures.length > 0) return { path, failures, warnings };
+  const { groups, problems: ruleProblems } = loadTestRules(ruleFiles);
+  if (ruleProblems.length > 0) return { path, failures: ruleProblems, warnings };
+  const failures: string[] = [];
   const order = new Map(file.groupEvalOrder.map((name, i) => [name, i]));
   const ordered = [...groups].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
 
@@ -58,7 +61,7 @@ export async function runRuleTestFile(path: string, files: RuleTestFiles): Promi
     if (!group.intervalSet && group.inputSeries.length > 0) {
       warnings.push(`  WARNING: test group at line ${group.line} sets no interval: as in promtool 2.42, every input sample is loaded at time 0`);
     }
-    failures.push(...runTestGroup(group, { evaluationIntervalMs: file.evaluationIntervalMs, ruleGroups: ordered }));
+    failures.push(...(await runTestGroup(group, { evaluationIntervalMs: file.evaluationIntervalMs, ruleGroups: ordered })));
   }
   return { path, failures, warnings };
 }

@@ -1,20 +1,21 @@
 import { describeError } from '../../errors.js';
 import type { Labels } from '../labels.js';
 import { labelsKey } from '../labels.js';
-import { evaluatePromql } from '../promql/evaluate-promql.js';
 import { formatDuration, goQuote } from '../promql/go-format.js';
 import { parseMetricPrefix } from '../promql/parse-metric.js';
 import { SampleStore } from '../store/sample-store.js';
+import { compareAlerts } from './compare-alerts.js';
 import { compareSamples } from './compare-samples.js';
-import type { RuleGroup } from './parse-rule-groups.js';
+import { TestRuleEvaluator } from './evaluate-test-rules.js';
+import type { TestRuleGroup } from './load-test-rules.js';
 import type { SeriesStep } from './parse-series-values.js';
 import { parseSeriesValues, SeriesValuesError } from './parse-series-values.js';
-import type { TestGroup } from './parse-rule-test-file.js';
+import type { AlertRuleTest, PromqlExprTest, TestGroup } from './parse-rule-test-file.js';
 
 export interface TestGroupContext {
   readonly evaluationIntervalMs: number;
   /** Rule groups in evaluation order. */
-  readonly ruleGroups: readonly RuleGroup[];
+  readonly ruleGroups: readonly TestRuleGroup[];
 }
 
 interface LoadedSeries {
@@ -26,64 +27,56 @@ interface LoadedSeries {
 /**
  * Runs one test group the way promtool 2.42 does and returns its failures, worded like
  * promtool's. Time starts at 0 and moves in evaluation_interval steps up to the largest
- * eval_time; at each step the input samples up to that time are loaded and the recording
- * rules evaluated (their results are queryable, and series they stop returning go stale).
- * Expressions are evaluated afterwards, so samples after the last step are never loaded,
- * even when an eval_time falls between steps, as in promtool.
+ * eval_time; at each step the input samples up to that time are loaded, every rule is
+ * evaluated, and then the alert_rule_tests whose eval_time falls in [step, next step) are
+ * checked against the firing alerts (so an eval_time between two steps sees the earlier one).
+ * A rule that fails ends the group after that step. Expressions are evaluated afterwards, so
+ * samples after the last step are never loaded, even when an eval_time falls between steps.
  */
-export function runTestGroup(group: TestGroup, context: TestGroupContext): string[] {
+export async function runTestGroup(group: TestGroup, context: TestGroupContext): Promise<string[]> {
+  const loaded = loadInputSeries(group);
+  if (!(loaded instanceof Map)) return loaded;
+  const unnamed = group.alertRuleTests.find((t) => t.alertname === '');
+  if (unnamed) {
+    const where = group.name ? ` (in TestGroup ${group.name})` : '';
+    return [`an item under alert_rule_test misses required attribute alertname at eval_time ${formatDuration(unnamed.evalTimeMs)}${where}`];
+  }
+
+  const errors: string[] = [];
+  const store = new SampleStore({ retentionMs: Infinity, autoGcEveryMs: 0 });
+  const rules = new TestRuleEvaluator(store, context.ruleGroups, group.externalLabels);
+  const interval = context.evaluationIntervalMs;
+  const maxEvalTime = Math.max(0, ...group.promqlExprTests.map((t) => t.evalTimeMs), ...group.alertRuleTests.map((t) => t.evalTimeMs));
+  const alertTimes = [...new Set(group.alertRuleTests.map((t) => t.evalTimeMs))].sort((a, b) => a - b);
+  let nextAlertTime = 0;
+  for (let ts = 0; ts <= maxEvalTime; ts += interval) {
+    loadUntil(store, loaded, group.intervalMs, ts);
+    const ruleErrors = await rules.evaluate(ts);
+    if (ruleErrors.length > 0) return [...errors, ...ruleErrors];
+    for (; nextAlertTime < alertTimes.length && alertTimes[nextAlertTime]! < ts + interval; nextAlertTime++) {
+      const time = alertTimes[nextAlertTime]!;
+      for (const test of group.alertRuleTests) {
+        if (test.evalTimeMs === time) errors.push(...checkAlerts(group, test, rules));
+      }
+    }
+  }
+  for (const test of group.promqlExprTests) errors.push(...(await checkExpr(test, rules)));
+  return errors;
+}
+
+/** The input series by label set (a series listed twice keeps its last definition, as in promtool), or the failure. */
+function loadInputSeries(group: TestGroup): Map<string, LoadedSeries> | string[] {
   const loaded = new Map<string, LoadedSeries>();
   for (const input of group.inputSeries) {
     try {
       const { labels, end } = parseMetricPrefix(input.series);
       if (input.series.slice(end).trim() !== '') throw new SeriesValuesError(`unexpected text after the series: ${input.series.slice(end)}`, end + 1);
-      const steps = parseSeriesValues(input.values);
-      // A series listed twice keeps only its last definition (promtool keys them by labels).
-      loaded.set(labelsKey(labels), { labels, steps, next: 0 });
+      loaded.set(labelsKey(labels), { labels, steps: parseSeriesValues(input.values), next: 0 });
     } catch (err) {
       return [`    input series ${goQuote(input.series)} (line ${input.line}): ${describeError(err)}`];
     }
   }
-
-  const errors: string[] = [];
-  const store = new SampleStore({ retentionMs: Infinity, autoGcEveryMs: 0 });
-  const maxEvalTime = Math.max(0, ...group.promqlExprTests.map((t) => t.evalTimeMs), ...group.alertRuleTests.map((t) => t.evalTimeMs));
-  const previous = new Map<string, Map<string, Labels>>();
-  for (let ts = 0; ts <= maxEvalTime; ts += context.evaluationIntervalMs) {
-    loadUntil(store, loaded, group.intervalMs, ts);
-    const ruleErrors = evaluateRules(store, context.ruleGroups, ts, previous);
-    if (ruleErrors.length > 0) return [...errors, ...ruleErrors];
-  }
-
-  for (const alert of group.alertRuleTests) {
-    errors.push(`${testName(group)}    alertname: ${alert.alertname}, time: ${formatDuration(alert.evalTimeMs)}, err: alert_rule_test not yet supported (issue #4)`);
-  }
-  const hasAlertingRules = context.ruleGroups.some((g) => g.rules.some((r) => r.kind === 'alert'));
-  for (const test of group.promqlExprTests) {
-    const head = `    expr: ${goQuote(test.expr)}, time: ${formatDuration(test.evalTimeMs)}`;
-    if (hasAlertingRules && /\bALERTS(_FOR_STATE)?\b/.test(test.expr)) {
-      errors.push(`${head}, err: the ALERTS series of alerting rules is not produced yet (issue #4)`);
-      continue;
-    }
-    let got: { labels: Labels; value: number }[];
-    try {
-      const value = evaluatePromql(test.expr, store, test.evalTimeMs);
-      if (value.type === 'vector') got = value.samples.map((s) => ({ labels: s.labels, value: s.value }));
-      else if (value.type === 'scalar') got = [{ labels: {}, value: value.value }];
-      else throw new Error('rule result is not a vector or scalar');
-    } catch (err) {
-      errors.push(`${head}, err: ${describeError(err)}`);
-      continue;
-    }
-    const mismatch = compareSamples(test.expSamples, got);
-    if (mismatch.kind === 'bad-labels') errors.push(`${head}, err: labels ${goQuote(mismatch.labels)}: ${mismatch.message}`);
-    else if (mismatch.kind === 'differ') errors.push(`${head},\n        exp: ${mismatch.expected}\n        got: ${mismatch.got}`);
-  }
-  return errors;
-}
-
-function testName(group: TestGroup): string {
-  return group.name ? `    name: ${group.name},\n` : '';
+  return loaded;
 }
 
 /** Appends every input step with time <= ts (step i is at i × interval). */
@@ -99,38 +92,21 @@ function loadUntil(store: SampleStore, loaded: Map<string, LoadedSeries>, interv
   }
 }
 
-/**
- * Evaluates recording rules at ts, group by group, rule by rule, each seeing what the ones
- * before it recorded. Returns promtool-style errors; the test group stops on the first.
- */
-function evaluateRules(store: SampleStore, groups: readonly RuleGroup[], ts: number, previous: Map<string, Map<string, Labels>>): string[] {
-  const errors: string[] = [];
-  groups.forEach((group, gi) => {
-    group.rules.forEach((rule, ri) => {
-      if (rule.kind !== 'record') return;
-      const id = `${gi}/${ri}`;
-      const returned = new Map<string, Labels>();
-      try {
-        const value = evaluatePromql(rule.expr, store, ts);
-        const samples =
-          value.type === 'vector' ? value.samples : value.type === 'scalar' ? [{ labels: {}, value: value.value }] : undefined;
-        if (!samples) throw new Error('rule result is not a vector or scalar');
-        for (const s of samples) {
-          const labels: Record<string, string> = { ...s.labels, ...rule.labels, __name__: rule.name };
-          const key = labelsKey(labels);
-          if (returned.has(key)) throw new Error('vector contains metrics with the same labelset after applying rule labels');
-          returned.set(key, labels);
-          store.append(labels, ts, s.value);
-        }
-      } catch (err) {
-        errors.push(`    rule: ${rule.name}, time: ${formatDuration(ts)}, err: ${describeError(err)}`);
-        return;
-      }
-      for (const [key, labels] of previous.get(id) ?? []) {
-        if (!returned.has(key)) store.markStale(labels, ts);
-      }
-      previous.set(id, returned);
-    });
-  });
-  return errors;
+/** The alertname is added to every expected alert's labels, as promtool does (the test names it once). */
+function checkAlerts(group: TestGroup, test: AlertRuleTest, rules: TestRuleEvaluator): string[] {
+  const expected = test.expAlerts.map((a) => ({ labels: { ...a.expLabels, alertname: test.alertname }, annotations: a.expAnnotations }));
+  const diff = compareAlerts(expected, rules.firingAlerts(test.alertname));
+  if (!diff) return [];
+  const name = group.name ? `    name: ${group.name},\n` : '';
+  return [`${name}    alertname: ${test.alertname}, time: ${formatDuration(test.evalTimeMs)}, \n        exp:${diff.expected}, \n        got:${diff.got}`];
+}
+
+async function checkExpr(test: PromqlExprTest, rules: TestRuleEvaluator): Promise<string[]> {
+  const head = `    expr: ${goQuote(test.expr)}, time: ${formatDuration(test.evalTimeMs)}`;
+  const result = await rules.query(test.expr, test.evalTimeMs);
+  if ('error' in result) return [`${head}, err: ${result.error}`];
+  const mismatch = compareSamples(test.expSamples, result.vector);
+  if (mismatch.kind === 'bad-labels') return [`${head}, err: labels ${goQuote(mismatch.labels)}: ${mismatch.message}`];
+  if (mismatch.kind === 'differ') return [`${head},\n        exp: ${mismatch.expected}\n        got: ${mismatch.got}`];
+  return [];
 }
