@@ -51,7 +51,12 @@ function expandSamples(input: EvaluateAlertRuleInput): Map<string, Sample> | str
     const data = { labels: sample.labels, value: sample.value, externalLabels };
     const labels: Record<string, string> = { ...sample.labels };
     delete labels[METRIC_NAME];
-    for (const [k, v] of Object.entries(rule.labels)) labels[k] = expandTemplate(v, data, name);
+    for (const [k, v] of Object.entries(rule.labels)) {
+      const value = expandTemplate(v, data, name);
+      // Prometheus's label builder drops a label set to the empty string.
+      if (value === '') delete labels[k];
+      else labels[k] = value;
+    }
     labels.alertname = rule.alert;
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = expandTemplate(v, data, name);

@@ -120,19 +120,11 @@ export class TestRuleEvaluator {
  * but appears, unrendered, in these series.
  */
 function alertSeries(rule: AlertRule, alert: Alert): OutputSample[] {
-  const labels = withLabels(withLabels({}, rule.labels), prometheusLabels(alert));
+  const labels = withLabels(withLabels({}, rule.labels), alert.labels);
   return [
     { labels: withLabels(labels, { [METRIC_NAME]: 'ALERTS', alertstate: alert.state }), value: 1 },
     { labels: withLabels(labels, { [METRIC_NAME]: 'ALERTS_FOR_STATE' }), value: Math.floor(alert.activeAtMs / 1000) },
   ];
-}
-
-/**
- * An alert's labels as Prometheus has them: evaluateAlertRule keeps a label whose template
- * rendered empty, Prometheus's label builder drops it.
- */
-function prometheusLabels(alert: Alert): Labels {
-  return withLabels({}, alert.labels);
 }
 
 /**
