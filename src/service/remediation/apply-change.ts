@@ -20,7 +20,7 @@ import { ServeMedicError } from '../../errors.js';
 import { recompute } from './propose.js';
 import { readSignal } from './read-signal.js';
 import type { RemediationContext } from './remediation-context.js';
-import { record, refreshProposalMessage, say } from './remediation-context.js';
+import { record, refreshProposalMessage, tell } from './remediation-context.js';
 import { rollBack } from './roll-back.js';
 import { waitForRollout } from './wait-for-rollout.js';
 
@@ -59,7 +59,7 @@ export async function applyChange(ctx: RemediationContext, proposalId: string): 
   const details = await ctx.serveApi.getApplications();
 
   if (submittedValue(details, p.application, p.deployment, p.action) === p.to && p.mode === 'apply') {
-    if (rec.putAtMs !== undefined) await say(ctx, p.threadKey, renderAlreadyInPlace(p));
+    if (rec.putAtMs !== undefined) tell(ctx, p.threadKey, renderAlreadyInPlace(p));
     await record(ctx, auditOf(p, 'already_in_place', ctx.clock.now(), { detail: rec.putAtMs !== undefined ? 'the PUT of an earlier attempt went through' : 'the cluster already has this value' }));
     return finishRollout(ctx, rec);
   }
@@ -68,10 +68,10 @@ export async function applyChange(ctx: RemediationContext, proposalId: string): 
   const plan = planChange(details, { application: p.application, deployment: p.deployment, action: p.action, to: p.to }, { allowDecrease: p.kind === 'rollback' });
   const lastGood = buildPutBody(details);
   if (p.mode === 'dry_run') {
-    await say(ctx, p.threadKey, renderDryRun(p, diffBodies(lastGood, plan.body), Buffer.byteLength(JSON.stringify(plan.body))));
+    tell(ctx, p.threadKey, renderDryRun(p, diffBodies(lastGood, plan.body), Buffer.byteLength(JSON.stringify(plan.body))));
     await ctx.store.transition(p.id, ['applying'], 'dry_run_done', { outcome: 'dry run posted' });
     await record(ctx, auditOf(p, 'dry_run', ctx.clock.now(), { result: 'nothing sent' }));
-    await refreshProposalMessage(ctx, { ...rec, state: 'dry_run_done' });
+    refreshProposalMessage(ctx, { ...rec, state: 'dry_run_done' });
     return 'dry_run';
   }
   // Compare-and-set, second half: nothing may have moved between the plan and the PUT.
@@ -130,16 +130,16 @@ async function finishRollout(ctx: RemediationContext, rec: ProposalRecord): Prom
     const final = p.kind === 'rollback' ? 'verified' : 'applied';
     await ctx.store.transition(p.id, ['applying'], final, { appliedAtMs: now, outcome: 'applied' });
     await record(ctx, auditOf(p, 'applied', now, { result: 'RUNNING', detail: `after ${Math.round(outcome.tookMs / 1000)} s` }));
-    await say(ctx, p.threadKey, renderApplied(p, outcome.tookMs, p.kind === 'fix' ? ctx.settings.verification_window : undefined));
-    await refreshProposalMessage(ctx, { ...rec, state: final });
+    tell(ctx, p.threadKey, renderApplied(p, outcome.tookMs, p.kind === 'fix' ? ctx.settings.verification_window : undefined));
+    refreshProposalMessage(ctx, { ...rec, state: final });
     if (p.kind === 'fix') await ctx.enqueueVerify({ proposalId: p.id });
     return 'applied';
   }
   if (outcome.state === 'timeout') {
     await ctx.store.transition(p.id, ['applying'], 'failed', { outcome: `still ${outcome.status}` });
     await record(ctx, auditOf(p, 'failed', now, { result: 'timeout', detail: `still ${outcome.status} after ${Math.round(outcome.tookMs / 1000)} s` }));
-    await say(ctx, p.threadKey, renderRolloutTimeout(p, outcome.tookMs, outcome.status));
-    await refreshProposalMessage(ctx, { ...rec, state: 'failed' }, `Still ${outcome.status}: not rolled back automatically.`);
+    tell(ctx, p.threadKey, renderRolloutTimeout(p, outcome.tookMs, outcome.status));
+    refreshProposalMessage(ctx, { ...rec, state: 'failed' }, `Still ${outcome.status}: not rolled back automatically.`);
     return 'timeout';
   }
   const failure = { status: outcome.status, message: rayMessageSummary(outcome.message) };
@@ -147,8 +147,8 @@ async function finishRollout(ctx: RemediationContext, rec: ProposalRecord): Prom
   const state = report.rolledBack ? 'rolled_back' : 'failed';
   await ctx.store.transition(p.id, ['applying'], state, { outcome: `${failure.status}; ${report.rolledBack ? 'rolled back' : `rollback failed: ${report.rollbackError ?? ''}`}` });
   await record(ctx, auditOf(p, state, ctx.clock.now(), { result: failure.status, detail: report.rolledBack ? `${failure.message}; last good config restored` : `${failure.message}; rollback failed: ${report.rollbackError ?? ''}` }));
-  await say(ctx, p.threadKey, renderRolledBack(p, report));
-  await refreshProposalMessage(ctx, { ...rec, state });
+  tell(ctx, p.threadKey, renderRolledBack(p, report));
+  refreshProposalMessage(ctx, { ...rec, state });
   return report.rolledBack ? 'rolled_back' : 'failed';
 }
 
@@ -158,7 +158,7 @@ async function supersede(ctx: RemediationContext, rec: ProposalRecord, details: 
   const t = await ctx.store.transition(p.id, ['applying'], 'superseded', { outcome: 'config changed before the PUT' });
   if (!t.ok) return 'already_done';
   await record(ctx, auditOf(p, 'superseded', ctx.clock.now(), { detail: 'the Serve config changed between the approval and the PUT; nothing was sent' }));
-  await refreshProposalMessage(ctx, { ...rec, state: 'superseded' });
+  refreshProposalMessage(ctx, { ...rec, state: 'superseded' });
   await recompute(ctx, { ...rec, state: 'superseded' }, 'superseded', details);
   return 'superseded';
 }
@@ -172,10 +172,10 @@ export async function reportFailure(ctx: RemediationContext, p: Proposal, reason
   // A change Ray refused (or a guardrail stopped) does not count against the cooldown or the hourly cap.
   if (notApplied && p.kind === 'fix') await ctx.limits.release(p.id, p.application, p.deployment);
   await record(ctx, auditOf(p, 'failed', ctx.clock.now(), { result: 'not applied', detail: reason }));
-  await say(ctx, p.threadKey, renderApplyFailed(p, reason));
+  tell(ctx, p.threadKey, renderApplyFailed(p, reason));
   if (t.ok) {
     const rec = await ctx.store.get(p.id);
-    if (rec) await refreshProposalMessage(ctx, rec, reason);
+    if (rec) refreshProposalMessage(ctx, rec, reason);
   }
 }
 

@@ -76,6 +76,8 @@ export interface Remediation {
   handleClick(click: Click): Promise<ClickOutcome>;
   readonly queues: RemediationQueues;
   readonly context: RemediationContext;
+  /** Resolves when every Slack reply started so far has been handed over (tests, shutdown). */
+  idle(): Promise<void>;
   /** Starts the BullMQ workers and re-queues approvals whose job a crash may have lost. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -114,6 +116,7 @@ export function createRemediation(options: RemediationOptions): Remediation {
       return createRedis({ url: options.redisUrl, purpose: 'bullmq', connectionName: 'serve-medic-bullmq' });
     })());
 
+  const pending = new Set<Promise<unknown>>();
   const ctx: RemediationContext = {
     cluster: config.cluster_name,
     settings: {
@@ -135,6 +138,11 @@ export function createRemediation(options: RemediationOptions): Remediation {
     // The queues are created just below; nothing enqueues before then.
     enqueueApply: (id) => queues.enqueueApply(id),
     enqueueVerify: (data) => queues.enqueueVerify(data),
+    track(work) {
+      const p = work.catch((err: unknown) => logger.error({ err: describeError(err) }, 'remediation side effect failed'));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
   };
   const queues = createRemediationQueues(ctx, { connection, prefix, runWorkers: options.runWorkers ?? true });
 
@@ -185,8 +193,12 @@ export function createRemediation(options: RemediationOptions): Remediation {
       // (the job id makes this a no-op when the job exists).
       for (const id of await ctx.store.approvedIds()) await queues.enqueueApply(id);
     },
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
     async stop() {
       await queues.stop();
+      await remediation.idle();
       ownConnection?.disconnect();
     },
   };

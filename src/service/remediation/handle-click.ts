@@ -19,7 +19,7 @@ import {
 import { describeError } from '../../errors.js';
 import { recompute } from './propose.js';
 import type { RemediationContext } from './remediation-context.js';
-import { record, say } from './remediation-context.js';
+import { record, tell } from './remediation-context.js';
 
 /** The Web API calls a click makes, through the Bolt listener's client. */
 export interface ClickClient extends UsergroupsClient {
@@ -82,10 +82,10 @@ async function carryOut(ctx: RemediationContext, rec: ProposalRecord, click: Cli
   switch (d.kind) {
     case 'refuse':
       ctx.logger.warn({ proposal: p.id, user: click.userId, action: click.action }, 'refused a remediation click from someone who is not an approver');
+      tell(ctx, p.threadKey, renderRefusedClickReply(p, click.userId, d.reason));
       await Promise.all([
         ephemeral(ctx, click, `🙅 ${d.reason}. Nothing was changed.`),
         record(ctx, auditOf(p, 'refused_click', now, { user: click.userId, result: 'refused', detail: `${click.action}: ${d.reason}` })),
-        say(ctx, p.threadKey, renderRefusedClickReply(p, click.userId, d.reason)),
       ]);
       return d.kind;
     case 'ignore':
@@ -97,11 +97,11 @@ async function carryOut(ctx: RemediationContext, rec: ProposalRecord, click: Cli
     case 'reject': {
       const t = await ctx.store.transition(p.id, from, 'rejected', { decidedBy: click.userId });
       if (!t.ok) return 'lost_race';
+      tell(ctx, p.threadKey, renderRejectedReply(p, click.userId));
       await Promise.all([
         updateMessage(ctx, click, { ...rec, state: 'rejected', decidedBy: click.userId }),
         record(ctx, auditOf(p, 'reject_click', now, { user: click.userId })),
         record(ctx, auditOf(p, 'rejected', now, { user: click.userId, result: 'rejected' })),
-        say(ctx, p.threadKey, renderRejectedReply(p, click.userId)),
       ]);
       return d.kind;
     }
@@ -119,10 +119,10 @@ async function carryOut(ctx: RemediationContext, rec: ProposalRecord, click: Cli
     case 'first_of_two': {
       const t = await ctx.store.transition(p.id, from, 'awaiting_second', { approvals: d.approvals });
       if (!t.ok) return 'lost_race';
+      tell(ctx, p.threadKey, renderFirstApproval(p, click.userId));
       await Promise.all([
         updateMessage(ctx, click, { ...rec, state: 'awaiting_second', approvals: d.approvals }),
         record(ctx, auditOf(p, 'approve_click', now, { user: click.userId, result: '1 of 2' })),
-        say(ctx, p.threadKey, renderFirstApproval(p, click.userId)),
       ]);
       return d.kind;
     }
@@ -155,20 +155,21 @@ async function approve(ctx: RemediationContext, rec: ProposalRecord, click: Clic
   const t = await ctx.store.transition(p.id, [rec.state], 'approved', { approvals });
   if (!t.ok) return 'lost_race';
   const now = ctx.clock.now();
-  // The job first: the message edit and the audit run alongside and never delay the PUT.
+  // The job first: the message edit, the audit and the reply run alongside and never delay the PUT.
+  const job = ctx.enqueueApply(p.id);
+  tell(
+    ctx,
+    p.threadKey,
+    renderApprovedReply(
+      p,
+      approvals.map((a) => a.user),
+    ),
+  );
   await Promise.all([
-    ctx.enqueueApply(p.id),
+    job,
     updateMessage(ctx, click, { ...rec, state: 'approved', approvals }),
     record(ctx, auditOf(p, 'approve_click', now, { user: click.userId })),
     record(ctx, auditOf(p, 'approved', now, { user: click.userId, result: approvals.map((a) => a.user).join(',') })),
-    say(
-      ctx,
-      p.threadKey,
-      renderApprovedReply(
-        p,
-        approvals.map((a) => a.user),
-      ),
-    ),
   ]);
   return 'approve';
 }

@@ -13,7 +13,7 @@ import { renderProposal } from '../../core/slack-render/render-proposal.js';
 import { renderNotProposed, renderNotRecomputed, renderRecomputed } from '../../core/slack-render/render-remediation-replies.js';
 import { describeError } from '../../errors.js';
 import type { RemediationContext } from './remediation-context.js';
-import { record, say } from './remediation-context.js';
+import { post, record, tell } from './remediation-context.js';
 
 /** Labels that identify the workload an alert is about (the rest are per-process noise). */
 const IDENTITY = ['application', 'deployment', 'route', 'app_name'];
@@ -78,19 +78,24 @@ export async function computeProposal(ctx: RemediationContext, req: ProposeReque
 export async function postProposal(ctx: RemediationContext, proposal: Proposal, details: ServeInstanceDetails): Promise<boolean> {
   const created = await ctx.store.create(proposal, { baseBody: buildPutBody(details) });
   if (!created) return false;
-  const posted = await ctx.threads().postInThread(proposal.threadKey, renderProposal(proposal));
-  await ctx.store.update(proposal.id, { channel: posted.channel, messageTs: posted.ts });
   await record(ctx, auditOf(proposal, 'proposed', ctx.clock.now(), { result: proposal.mode }));
-  if (proposal.kuberay && ctx.threads().uploadToThread) {
-    await ctx
-      .threads()
-      .uploadToThread!(proposal.threadKey, {
-        filename: 'serve-medic-patch.yaml',
-        title: `serveConfigV2 patch for ${proposal.kuberay.namespace}/${proposal.kuberay.rayservice}`,
-        data: Buffer.from(proposal.kuberay.patchYaml, 'utf8'),
-      })
-      .catch((err: unknown) => ctx.logger.warn({ err: describeError(err) }, 'could not upload the KubeRay patch'));
-  }
+  // Posted in the background, like every reply: a re-proposal from the apply job must not wait
+  // for Slack's pacing. A click carries the message's ts, so it works before the ts is stored.
+  ctx.track(
+    post(ctx, proposal.threadKey, renderProposal(proposal)).then(async (posted) => {
+      if (posted) await ctx.store.update(proposal.id, { channel: posted.channel, messageTs: posted.ts });
+      const upload = ctx.threads().uploadToThread;
+      if (proposal.kuberay && upload) {
+        await upload
+          .call(ctx.threads(), proposal.threadKey, {
+            filename: 'serve-medic-patch.yaml',
+            title: `serveConfigV2 patch for ${proposal.kuberay.namespace}/${proposal.kuberay.rayservice}`,
+            data: Buffer.from(proposal.kuberay.patchYaml, 'utf8'),
+          })
+          .catch((err: unknown) => ctx.logger.warn({ err: describeError(err) }, 'could not upload the KubeRay patch'));
+      }
+    }),
+  );
   return true;
 }
 
@@ -115,7 +120,7 @@ export async function proposeFromDiagnosis(ctx: RemediationContext, alert: Alert
   const { result, details } = await computeProposal(ctx, { seed, kind: 'fix', threadKey, trigger: triggerOf(alert, rules) });
   if ('refused' in result) {
     await record(ctx, { atMs: ctx.clock.now(), type: 'not_proposed', cluster: ctx.cluster, application: r.application, deployment: r.deployment, field: r.field, from: r.from, to: r.to, detail: result.refused });
-    await say(ctx, threadKey, renderNotProposed(`${r.application}/${r.deployment}`, result.refused));
+    tell(ctx, threadKey, renderNotProposed(`${r.application}/${r.deployment}`, result.refused));
     return undefined;
   }
   return (await postProposal(ctx, result.proposal, details)) ? result.proposal : undefined;
@@ -139,15 +144,15 @@ export async function recompute(ctx: RemediationContext, old: ProposalRecord, wh
       ...(details ? { details } : {}),
     });
     const changes = why === 'superseded' && old.baseBody ? diffBodies(old.baseBody, buildPutBody(now)) : [];
-    await say(ctx, p.threadKey, renderRecomputed(p, why, changes));
+    tell(ctx, p.threadKey, renderRecomputed(p, why, changes));
     if ('refused' in result) {
-      await say(ctx, p.threadKey, renderNotRecomputed(p, result.refused));
+      tell(ctx, p.threadKey, renderNotRecomputed(p, result.refused));
       return undefined;
     }
     return (await postProposal(ctx, result.proposal, now)) ? result.proposal : undefined;
   } catch (err) {
     ctx.logger.error({ proposal: p.id, err: describeError(err) }, 'could not recompute the proposal');
-    await say(ctx, p.threadKey, renderNotRecomputed(p, describeError(err)));
+    tell(ctx, p.threadKey, renderNotRecomputed(p, describeError(err)));
     return undefined;
   }
 }

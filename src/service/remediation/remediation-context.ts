@@ -6,7 +6,6 @@ import type { Alert } from '../../core/model/alert.js';
 import type { QueryEngine } from '../../core/query/types.js';
 import type { AuditEntry } from '../../core/remediation/audit-entry.js';
 import type { ProposalSettings } from '../../core/remediation/build-proposal.js';
-import type { Reading } from '../../core/remediation/verification.js';
 import type { ServeDeployBody, ServeInstanceDetails } from '../../core/serve/serve-types.js';
 import type { SlackMessage } from '../../core/slack-render/blocks.js';
 import { renderProposal } from '../../core/slack-render/render-proposal.js';
@@ -95,6 +94,8 @@ export interface RemediationContext {
   readonly hooks: ApplyHooks;
   enqueueApply(proposalId: string): Promise<void>;
   enqueueVerify(data: VerifyJobData): Promise<void>;
+  /** Keeps a started side effect (a Slack post) for idle()/stop(); its errors are handled by it. */
+  track(work: Promise<unknown>): void;
 }
 
 /** One audit entry: the stream, the log, and the outcome counter. Never throws. */
@@ -121,8 +122,8 @@ const OUTCOME_METRIC: Partial<Record<AuditEntry['type'], string>> = {
   refused_click: 'refused',
 };
 
-/** A reply in the proposal's thread. Never throws: the outcome is in Redis and the log already. */
-export async function say(ctx: RemediationContext, threadKey: string, message: SlackMessage): Promise<PostedMessage | undefined> {
+/** A reply in the proposal's thread, awaited (for its ts). Never throws: the outcome is in Redis and the log already. */
+export async function post(ctx: RemediationContext, threadKey: string, message: SlackMessage): Promise<PostedMessage | undefined> {
   try {
     return await ctx.threads().postInThread(threadKey, message);
   } catch (err) {
@@ -131,8 +132,22 @@ export async function say(ctx: RemediationContext, threadKey: string, message: S
   }
 }
 
-/** Re-renders the proposal message from its stored state (buttons gone once decided). */
-export async function refreshProposalMessage(ctx: RemediationContext, rec: ProposalRecord, note?: string): Promise<void> {
+/**
+ * A reply in the thread, not awaited: Slack's pacing (one message per second per channel by
+ * default) must never hold a click or a job, least of all the apply worker, which changes one
+ * cluster at a time. The notifier's per-channel queue keeps the replies in the order they were
+ * started.
+ */
+export function tell(ctx: RemediationContext, threadKey: string, message: SlackMessage): void {
+  ctx.track(post(ctx, threadKey, message));
+}
+
+/** Re-renders the proposal message from its stored state (buttons gone once decided); not awaited. */
+export function refreshProposalMessage(ctx: RemediationContext, rec: ProposalRecord, note?: string): void {
+  ctx.track(updateProposalMessage(ctx, rec, note));
+}
+
+async function updateProposalMessage(ctx: RemediationContext, rec: ProposalRecord, note?: string): Promise<void> {
   if (!rec.messageTs) return;
   const message = renderProposal(rec.proposal, {
     state: rec.state,
@@ -145,9 +160,4 @@ export async function refreshProposalMessage(ctx: RemediationContext, rec: Propo
   } catch (err) {
     ctx.logger.warn({ proposal: rec.proposal.id, err: describeError(err) }, 'could not update the proposal message');
   }
-}
-
-/** A Reading with no value yet, at a time. */
-export function emptyReading(atMs: number): Reading {
-  return { atMs };
 }

@@ -8,7 +8,7 @@ import { describeError, isServeMedicError } from '../../errors.js';
 import type { ApplyOutcome } from './apply-change.js';
 import { applyChange, certainlyNotApplied, isRetryable, PermanentFailure, reportFailure } from './apply-change.js';
 import type { RemediationContext, VerifyJobData } from './remediation-context.js';
-import { say } from './remediation-context.js';
+import { tell } from './remediation-context.js';
 import { verifyChange } from './verify-change.js';
 
 const jobData = z.strictObject({ proposalId: z.string().regex(/^[0-9a-f]{8,64}$/) });
@@ -81,7 +81,7 @@ export function createRemediationQueues(ctx: RemediationContext, options: Remedi
       if (!(err instanceof PermanentFailure) && (isRetryable(err) || !isServeMedicError(err)) && attempt < attempts) {
         const retryInMs = ctx.tuning.backoffMs * 2 ** (attempt - 1);
         log.warn({ proposalId, attempt, attempts, err: describeError(err) }, 'apply attempt failed; BullMQ retries it');
-        if (p) await say(ctx, p.threadKey, renderRetrying(p, attempt, attempts, describeError(err), retryInMs));
+        if (p) tell(ctx, p.threadKey, renderRetrying(p, attempt, attempts, describeError(err), retryInMs));
         throw err;
       }
       const reason =

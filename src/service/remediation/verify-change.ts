@@ -8,7 +8,7 @@ import { describeError } from '../../errors.js';
 import { computeProposal } from './propose.js';
 import { readSignal } from './read-signal.js';
 import type { RemediationContext } from './remediation-context.js';
-import { record, refreshProposalMessage, say } from './remediation-context.js';
+import { post, record, refreshProposalMessage } from './remediation-context.js';
 
 /**
  * The verification job: waits out the verification window from the change (on the injected
@@ -32,12 +32,13 @@ export async function verifyChange(ctx: RemediationContext, proposalId: string):
   const t = await ctx.store.transition(p.id, ['applied'], 'verified', { outcome: `${verdict.result}: ${verdict.text}` });
   if (!t.ok) return 'skipped';
   await record(ctx, auditOf(p, 'verified', ctx.clock.now(), { result: verdict.result, detail: verdict.text }));
-  const posted = await say(ctx, p.threadKey, renderVerification(p, verdict, rollback, note));
-  if (rollback && posted) {
-    await ctx.store.update(rollback.id, { channel: posted.channel, messageTs: posted.ts });
-    await record(ctx, auditOf(rollback, 'proposed', ctx.clock.now(), { result: rollback.mode, detail: `rollback of ${p.id}` }));
-  }
-  await refreshProposalMessage(ctx, { ...rec, state: 'verified' }, `${verdict.result === 'improved' ? 'Improved' : verdict.result === 'not_improved' ? 'Did not improve' : 'Could not tell'}: ${verdict.text}`);
+  if (rollback) await record(ctx, auditOf(rollback, 'proposed', ctx.clock.now(), { result: rollback.mode, detail: `rollback of ${p.id}` }));
+  ctx.track(
+    post(ctx, p.threadKey, renderVerification(p, verdict, rollback, note)).then(async (posted) => {
+      if (rollback && posted) await ctx.store.update(rollback.id, { channel: posted.channel, messageTs: posted.ts });
+    }),
+  );
+  refreshProposalMessage(ctx, { ...rec, state: 'verified' }, `${verdict.result === 'improved' ? 'Improved' : verdict.result === 'not_improved' ? 'Did not improve' : 'Could not tell'}: ${verdict.text}`);
   return verdict.result;
 }
 
