@@ -58,7 +58,7 @@ export class TestRuleEvaluator {
       for (const [ri, rule] of group.rules.entries()) {
         if (rule.kind !== 'alert' || rule.rule.alert !== alertname) continue;
         for (const a of this.alerts.get(`${gi}/${ri}`) ?? []) {
-          if (a.state === 'firing') out.push({ labels: prometheusLabels(a), annotations: a.annotations });
+          if (a.state === 'firing') out.push({ labels: a.labels, annotations: a.annotations });
         }
       }
     }
