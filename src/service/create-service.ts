@@ -19,6 +19,7 @@ import { createDiagnose } from './diagnosis/run-diagnosis.js';
 import { healthRoutes } from './health-routes.js';
 import { createHttpServer, type HttpServerHandle } from './http/create-http-server.js';
 import { createOwnMetrics, type OwnMetrics } from './own-metrics.js';
+import { createRemediation } from './remediation/create-remediation.js';
 import { resolveRedis, type ResolvedRedis } from './resolve-redis.js';
 import { RuleEvaluator } from './rule-evaluator.js';
 import { createSlackSurface, type SlackSurface } from './slack/create-slack-surface.js';
@@ -157,11 +158,27 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         cluster: config.cluster_name,
         clock,
         onQueryError: (expr, error) => logger.debug({ expr, error }, 'diagnosis query failed'),
+        lastRemediationAt: (app, dep) => remediation.lastRemediationAt(app, dep),
       })({
         application: target.application,
         ...(target.deployment ? { deployment: target.deployment } : {}),
         ...(target.alert ? { alert: { name: target.alert.name, value: target.alert.value, labels: target.alert.labels } } : {}),
       });
+
+    // 5b. Approved remediations (issue #6): after the diagnosis of an alert, a proposal in its
+    // thread; Approve / Reject buttons; BullMQ jobs that change the Serve config and verify it.
+    const remediation = createRemediation({
+      config,
+      redis,
+      redisUrl: resolved.url,
+      serveApi,
+      queryEngine: metrics.queryEngine,
+      logger,
+      clock,
+      metrics: own,
+      listRules: () => rules.groups().flatMap((g) => g.rules),
+    });
+    const proposingDiagnose = remediation.wrapDiagnose(diagnose);
 
     // 6. Slack (or the console).
     const surface = createSlackSurface({
@@ -169,7 +186,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       redis,
       logger,
       clock,
-      diagnose,
+      diagnose: proposingDiagnose,
+      actionRegistrars: remediation.actionRegistrars,
+      history: (app) => remediation.history(app),
       queryEngine: metrics.queryEngine,
       listRules: () => rules.groups().flatMap((g) => g.rules),
       getApplications: () => serveApi.getApplications(),
@@ -178,6 +197,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     });
     await surface.start();
     cleanups.push(() => surface.stop());
+    remediation.attach(surface.notifier);
+    await remediation.start();
+    cleanups.push(() => remediation.stop());
 
     // 7. Rule evaluation, one evaluator among replicas.
     const lease = new RedisLease({
@@ -219,7 +241,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const webhookQueue = new WebhookQueue({ redis, key: `${config.redis_prefix}:webhooks:alertmanager` });
     webhookQueue.start(
       surfaceInstanceId(),
-      createAlertmanagerProcessor({ notifier: surface.notifier, redis, prefix: config.redis_prefix, clock, logger, cluster: config.cluster_name, diagnose }),
+      createAlertmanagerProcessor({ notifier: surface.notifier, redis, prefix: config.redis_prefix, clock, logger, cluster: config.cluster_name, diagnose: proposingDiagnose }),
       {
         ...(options.webhookBlockMs ? { blockMs: options.webhookBlockMs } : {}),
         onError: (err, entry) => logger.error({ err: describeError(err), id: entry?.id }, 'processing an Alertmanager notification failed; it stays pending for a retry'),
