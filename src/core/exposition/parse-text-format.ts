@@ -4,7 +4,7 @@ import { expositionErrorAt, quoteToken } from './exposition-error.js';
 import { parseFloatToken } from './parse-number.js';
 import { readTextComment, type TextMetadataLine } from './read-text-comment.js';
 import { SampleLineReader } from './sample-line-reader.js';
-import { seriesKey } from './series-key.js';
+import { TextSeriesRegistry } from './text-series-registry.js';
 import type { ExpositionSample, MetricMetadata, MetricType, ParsedExposition } from './types.js';
 
 /** TYPE words of the text format, matched case-insensitively as expfmt does. */
@@ -42,8 +42,7 @@ type SampleRole = 'value' | 'bucket' | 'count' | 'sum';
 export function parseTextFormat(input: string): ParsedExposition {
   const reader = new SampleLineReader(input, 'text');
   const families = new Map<string, TextFamily>();
-  // Series key -> timestamp of its latest sample (NaN: none).
-  const seen = new Map<string, number>();
+  const series = new TextSeriesRegistry(input);
   const samples: ExpositionSample[] = [];
   let lastName = '';
   let lastFamily: TextFamily | undefined;
@@ -72,12 +71,10 @@ export function parseTextFormat(input: string): ParsedExposition {
       const family = lastFamily;
       family.hasSamples = true;
       family.type ??= 'untyped';
-      if (family.type !== 'untyped') checkTypedSample(input, reader, family, lastRole);
-      const key = seriesKey(input, reader);
+      const varying = family.type === 'untyped' ? -1 : checkTypedSample(input, reader, family, lastRole);
       const timestamp = reader.hasTimestamp ? reader.timestamp : NaN;
-      const earlier = seen.get(key);
+      const earlier = series.record(reader, varying, timestamp);
       if (earlier !== undefined && !(timestamp > earlier)) throw duplicateSeries(input, reader, start, earlier);
-      seen.set(key, timestamp);
       const labels = reader.labels();
       samples.push(
         reader.hasTimestamp ? { labels, value: reader.value, timestampMs: reader.timestamp } : { labels, value: reader.value },
@@ -127,26 +124,29 @@ function roleIn(family: TextFamily, name: string): SampleRole {
   return name.endsWith('_count') ? 'count' : 'sum';
 }
 
-/** The checks expfmt makes on typed samples: numeric `quantile`/`le`, no negative counts. */
-function checkTypedSample(input: string, reader: SampleLineReader, family: TextFamily, role: SampleRole): void {
-  if (family.type === 'summary') {
-    checkNumericLabel(input, reader, 'quantile');
-  } else if (family.type === 'histogram' || family.type === 'gaugehistogram') {
-    checkNumericLabel(input, reader, 'le');
-    if (reader.value < 0 && (role === 'bucket' || role === 'count')) {
-      const what = role === 'bucket' ? 'bucket count' : 'count';
-      throw expositionErrorAt(input, reader.valueStart, `negative ${what} for histogram ${quoteToken(family.name)}`);
-    }
+/**
+ * The checks expfmt makes on typed samples: numeric `quantile`/`le`, no negative counts.
+ * Returns the index of the `le` or `quantile` label (-1: none).
+ */
+function checkTypedSample(input: string, reader: SampleLineReader, family: TextFamily, role: SampleRole): number {
+  if (family.type === 'summary') return checkNumericLabel(input, reader, 'quantile');
+  if (family.type !== 'histogram' && family.type !== 'gaugehistogram') return -1;
+  const le = checkNumericLabel(input, reader, 'le');
+  if (reader.value < 0 && (role === 'bucket' || role === 'count')) {
+    const what = role === 'bucket' ? 'bucket count' : 'count';
+    throw expositionErrorAt(input, reader.valueStart, `negative ${what} for histogram ${quoteToken(family.name)}`);
   }
+  return le;
 }
 
-function checkNumericLabel(input: string, reader: SampleLineReader, label: string): void {
+function checkNumericLabel(input: string, reader: SampleLineReader, label: string): number {
   const index = reader.labelIndex(label);
-  if (index < 0) return;
+  if (index < 0) return -1;
   const value = reader.values[index]!;
   if (parseFloatToken(value, 0, value.length) === undefined) {
     throw expositionErrorAt(input, reader.pairStarts[index]!, `${label} label value ${quoteToken(value)} is not a number`);
   }
+  return index;
 }
 
 function applyMetadata(input: string, meta: TextMetadataLine, lineEnd: number, families: Map<string, TextFamily>): void {

@@ -15,9 +15,17 @@ const order: number[] = [];
 /** Key of the whole series: name and every label. */
 export function seriesKey(input: string, line: SampleLineReader): string {
   if (line.canonical) return line.labelsEnd < 0 ? line.name : input.slice(line.nameStart, line.labelsEnd + 1);
-  // A quoted UTF-8 name could contain `{` or `"`; quoting it keeps it apart from plain keys.
-  const name = isValidMetricName(line.name) ? line.name : JSON.stringify(line.name);
-  return line.count === 0 ? name : name + '{' + canonicalPairs(line, -1) + '}';
+  return line.count === 0 ? keyName(line.name) : keyName(line.name) + '{' + canonicalPairs(line, -1) + '}';
+}
+
+/** Key of the name and every label but the one at index `exclude`. */
+export function metricSeriesKey(input: string, line: SampleLineReader, exclude: number): string {
+  return keyName(line.name) + '{' + metricKey(input, line, exclude) + '}';
+}
+
+/** A quoted UTF-8 name could contain `{` or `"`; quoting it keeps it apart from plain names. */
+function keyName(name: string): string {
+  return isValidMetricName(name) ? name : JSON.stringify(name);
 }
 
 /**

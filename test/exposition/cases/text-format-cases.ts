@@ -210,6 +210,26 @@ export const VALID_TEXT_CASES: readonly ValidCase[] = [
     },
   },
   {
+    name: 'histogram series may interleave in the text format',
+    input: lines(
+      '# TYPE h histogram',
+      'h_bucket{a="1",le="1"} 1',
+      'h_bucket{a="2",le="1"} 1',
+      'h_bucket{a="1",le="+Inf"} 2',
+      'h_bucket{le="+Inf",a="2"} 2',
+      'h_count{a="1"} 2',
+      'h_count{a="2"} 2',
+    ),
+    samples: [
+      ['h_bucket', { a: '1', le: '1' }, 1],
+      ['h_bucket', { a: '2', le: '1' }, 1],
+      ['h_bucket', { a: '1', le: '+Inf' }, 2],
+      ['h_bucket', { le: '+Inf', a: '2' }, 2],
+      ['h_count', { a: '1' }, 2],
+      ['h_count', { a: '2' }, 2],
+    ],
+  },
+  {
     name: 'a label called __proto__ is an ordinary label',
     input: lines('odd{__proto__="x",constructor="y"} 1'),
     samples: [['odd', { ['__proto__']: 'x', constructor: 'y' }, 1]],
@@ -294,6 +314,21 @@ export const INVALID_TEXT_CASES: readonly InvalidCase[] = [
   { name: 'the same series twice', input: lines('dup{a="1",b="2"} 1', 'dup{a="1",b="3"} 1', 'dup{a="1",b="2"} 2'), error: [3, 1, 'duplicate series'] },
   { name: 'the same series with labels reordered', input: lines('dup{a="1",b="2"} 1', 'dup{b="2",a="1"} 2'), error: [2, 1, 'duplicate series'] },
   { name: 'the same series with blanks and a trailing comma', input: lines('dup{a="1"} 1', 'dup { a = "1", } 2'), error: [2, 1, 'duplicate series'] },
+  {
+    name: 'the same histogram bucket twice',
+    input: lines('# TYPE h histogram', 'h_bucket{a="1",le="1"} 1', 'h_bucket{a="1",le="+Inf"} 2', 'h_bucket{a="1",le="1"} 1'),
+    error: [4, 1, 'duplicate series'],
+  },
+  {
+    name: 'a bucket again after another series, labels reordered',
+    input: lines('# TYPE h histogram', 'h_bucket{a="1",le="1",z="2"} 1', 'h_bucket{a="2",le="1",z="2"} 1', 'h_bucket{z="2",le="1",a="1"} 1'),
+    error: [4, 1, 'duplicate series'],
+  },
+  {
+    name: 'the same summary quantile twice',
+    input: lines('# TYPE s summary', 's{quantile="0.5"} 1', 's_sum 1', 's{quantile="0.5"} 2'),
+    error: [4, 1, 'duplicate series'],
+  },
   { name: 'a repeat without a later timestamp', input: lines('dup 1 2000', 'dup 2 1000'), error: [2, 7, 'without a later timestamp'] },
   { name: 'missing value after the name', input: lines('lonely'), error: [1, 7, 'missing sample value'] },
   { name: 'missing value after the labels', input: lines('lonely{a="b"}'), error: [1, 14, 'missing sample value'] },
