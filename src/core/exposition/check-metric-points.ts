@@ -1,3 +1,4 @@
+import type { ExpositionError } from './exposition-error.js';
 import { expositionErrorAt, quoteToken } from './exposition-error.js';
 import type { OpenMetricsFamily, SampleKind } from './openmetrics-families.js';
 import { parseRealNumber } from './parse-number.js';
@@ -273,7 +274,7 @@ export class MetricPointChecker {
     }
   }
 
-  private fail(offset: number, message: string): Error {
+  private fail(offset: number, message: string): ExpositionError {
     return expositionErrorAt(this.input, offset, message);
   }
 }

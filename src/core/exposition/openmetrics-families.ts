@@ -1,3 +1,4 @@
+import type { ExpositionError } from './exposition-error.js';
 import { expositionErrorAt, quoteToken } from './exposition-error.js';
 import type { OpenMetricsMetadataLine, OpenMetricsType } from './read-openmetrics-metadata.js';
 import type { MetricMetadata } from './types.js';
@@ -153,7 +154,7 @@ export class OpenMetricsFamilies {
     }
   }
 
-  private fail(offset: number, message: string): Error {
+  private fail(offset: number, message: string): ExpositionError {
     return expositionErrorAt(this.input, offset, message);
   }
 }

@@ -6,18 +6,18 @@ import {
   CH_OPEN_BRACE,
   CH_QUOTE,
   CH_SPACE,
-  skipBlanks,
   isLabelNameChar,
   isLabelNameStart,
   isMetricNameChar,
   isMetricNameStart,
+  skipBlanks,
 } from './char-classes.js';
 import { decodeEscapes } from './decode-escapes.js';
 import type { ExpositionError } from './exposition-error.js';
 import { describeAt, expositionErrorAt, quoteToken } from './exposition-error.js';
 import { LabelNameTable } from './label-name-table.js';
-import { readSampleTail, type SampleTail } from './read-sample-tail.js';
 import { LabelObjectBuilder } from './label-object-builder.js';
+import { readSampleTail, type SampleTail } from './read-sample-tail.js';
 
 export type SampleSyntax = 'text' | 'openmetrics';
 
