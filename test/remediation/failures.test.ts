@@ -109,5 +109,10 @@ describe('when the change fails or Ray says no', () => {
     expect(diffBodies(h.sim.puts[0]!.body, h.sim.puts[1]!.body)).toEqual([{ path: 'applications[embeddings].deployments[Embedder].autoscaling_config.max_replicas', from: 8, to: 4 }]);
     expect(h.cluster.sim.state().apps.embeddings!.deployments.Embedder!.config.autoscaling_config?.max_replicas).toBe(4);
     await reply(h, alert, /approved the rollback/);
+    // The verification message keeps its verdict and shows the rollback's outcome instead of the buttons.
+    await h.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.update' && c.ts === verification.ts && JSON.stringify(c.body.blocks).includes('Rolled back (approved by')), 5000, 'the verification message update');
+    const last = h.slack.message(verification.ts!)!;
+    expect(String(last.text)).toMatch(/^(Improved|Did not improve|Could not tell)/);
+    expect(JSON.stringify(last.blocks)).not.toContain('remediation_approve');
   });
 });

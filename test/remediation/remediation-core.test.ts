@@ -240,6 +240,12 @@ describe('messages', () => {
     expect(decided.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(decided.text).toContain('Approved by @U1 — applying');
   });
+  it('says so on the proposal when nobody may approve it', () => {
+    const text = renderBlocksAsText(renderProposal(propose(), { state: 'proposed', note: 'Nobody can approve this yet: set remediation.approvers' })).join('\n');
+    expect(text).toContain('⚠️ Nobody can approve this yet');
+    expect(text).toContain('[ Approve ]');
+  });
+
   it('history lists entries newest first, one line each', () => {
     const m = renderHistory(
       [

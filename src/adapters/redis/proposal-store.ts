@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Approval, Proposal, ProposalState } from '../../core/remediation/proposal.js';
-import type { Reading } from '../../core/remediation/verification.js';
+import type { Reading, VerificationVerdict } from '../../core/remediation/verification.js';
 import type { ServeDeployBody } from '../../core/serve/serve-types.js';
 
 /**
@@ -27,11 +27,13 @@ export interface ProposalRecord {
   readonly baseline?: Reading;
   readonly appliedAtMs?: number;
   readonly outcome?: string;
+  /** A rollback offered on a verification message: that verdict, to re-render the message. */
+  readonly verdict?: VerificationVerdict;
 }
 
 type Fields = Partial<Omit<ProposalRecord, 'proposal' | 'state'>>;
 
-const JSON_FIELDS = new Set(['approvals', 'baseBody', 'lastGood', 'baseline']);
+const JSON_FIELDS = new Set(['approvals', 'baseBody', 'lastGood', 'baseline', 'verdict']);
 
 function encode(fields: Fields): string[] {
   const out: string[] = [];
@@ -114,6 +116,7 @@ export class ProposalStore {
       baseline: parse<Reading>(h.baseline),
       appliedAtMs: num(h.appliedAtMs),
       outcome: h.outcome,
+      verdict: parse<VerificationVerdict>(h.verdict),
     };
     for (const k of Object.keys(rec)) if (rec[k] === undefined) delete rec[k];
     return rec as unknown as ProposalRecord;

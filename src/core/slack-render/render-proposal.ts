@@ -124,6 +124,7 @@ export function renderProposal(p: Proposal, status: ProposalStatus = { state: 'p
   const line = STATE_LINE[status.state]?.(status);
   const open = status.state === 'proposed' || status.state === 'awaiting_second';
   if (line) blocks.push(section(`${line}${status.note ? `\n${escapeMrkdwn(status.note)}` : ''}`));
+  else if (status.note) blocks.push(section(`⚠️ ${escapeMrkdwn(status.note)}`));
   if (open && p.mode !== 'kuberay') blocks.push(proposalButtons(p));
   blocks.push(
     context(

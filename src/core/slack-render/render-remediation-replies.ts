@@ -5,6 +5,7 @@ import { describeChange } from '../remediation/proposal.js';
 import type { VerificationVerdict } from '../remediation/verification.js';
 import type { Block, SlackMessage } from './blocks.js';
 import { bullets, code, context, escapeMrkdwn, section } from './blocks.js';
+import type { ProposalStatus } from './render-proposal.js';
 import { diffLines, proposalButtons } from './render-proposal.js';
 
 /**
@@ -30,8 +31,9 @@ export function renderRejectedReply(p: Proposal, user: string): SlackMessage {
   return reply(`🚫 <@${user}> rejected *${what(p)}*; nothing changes`);
 }
 
-export function renderRefusedClickReply(p: Proposal, user: string, reason: string): SlackMessage {
-  return reply(`🙅 <@${user}> clicked ${p.kind === 'rollback' ? 'Roll back' : 'Approve/Reject'} but was refused: ${escapeMrkdwn(reason)}`);
+export function renderRefusedClickReply(p: Proposal, user: string, action: 'approve' | 'reject', reason: string): SlackMessage {
+  const button = action === 'reject' ? (p.kind === 'rollback' ? 'Keep it' : 'Reject') : p.kind === 'rollback' ? 'Roll back' : 'Approve';
+  return reply(`🙅 <@${user}> clicked ${button} on ${code(p.id)} but was refused: ${escapeMrkdwn(reason)}`);
 }
 
 /** The ephemeral answer to a refused or pointless click (only the clicker sees it). */
@@ -115,13 +117,34 @@ export function renderRolloutTimeout(p: Proposal, waitedMs: number, status: stri
   );
 }
 
-/** The verdict after the verification window, with the Rollback button of `rollback` when there is one. */
-export function renderVerification(p: Proposal, verdict: VerificationVerdict, rollback?: Proposal, rollbackNote?: string): SlackMessage {
+const ROLLBACK_LINE: Partial<Record<ProposalStatus['state'], (s: ProposalStatus) => string>> = {
+  approved: (s) => `↩️ Rollback approved by ${mentions(s)} — applying…`,
+  applying: (s) => `↩️ Rollback approved by ${mentions(s)} — applying…`,
+  verified: (s) => `↩️ Rolled back (approved by ${mentions(s)})`,
+  failed: () => '❌ Rollback not applied; see below',
+  rejected: (s) => `👍 Kept: <@${s.by ?? '?'}> declined the rollback`,
+  expired: () => '⌛ The rollback offer expired — recomputed below',
+  superseded: () => '🔁 The config changed — rollback recomputed below',
+};
+
+function mentions(s: ProposalStatus): string {
+  return s.approvals && s.approvals.length > 0 ? s.approvals.map((a) => `<@${a.user}>`).join(' and ') : 'someone';
+}
+
+/**
+ * The verdict after the verification window, with the Rollback button of `rollback` when there
+ * is one; re-rendered in place with the rollback's state once someone clicks.
+ */
+export function renderVerification(p: Proposal, verdict: VerificationVerdict, rollback?: Proposal, rollbackNote?: string, rollbackStatus?: ProposalStatus): SlackMessage {
   const head = verdict.result === 'improved' ? '📉 *Improved*' : verdict.result === 'not_improved' ? '➖ *Did not improve*' : '❔ *Could not tell*';
   const blocks: Block[] = [section(`${head} after ${what(p)}: ${escapeMrkdwn(verdict.text)}`)];
-  if (rollback) {
+  const open = !rollbackStatus || rollbackStatus.state === 'proposed' || rollbackStatus.state === 'awaiting_second';
+  if (rollback && open) {
+    if (rollbackStatus?.state === 'awaiting_second') blocks.push(section(`🗳️ Rollback approved by ${mentions(rollbackStatus)}; waiting for a second, different approver`));
     blocks.push(proposalButtons(rollback));
     blocks.push(context(`Rollback ${code(rollback.id)} sets ${escapeMrkdwn(rollback.field)} back to ${rollback.to}; it needs the same approval as the fix.`));
+  } else if (rollback && rollbackStatus) {
+    blocks.push(section(ROLLBACK_LINE[rollbackStatus.state]?.(rollbackStatus) ?? `Rollback ${rollbackStatus.state}`));
   } else if (rollbackNote) {
     blocks.push(context(`No rollback offered: ${escapeMrkdwn(rollbackNote)}`));
   }

@@ -8,7 +8,6 @@ import { decideClick } from '../../core/remediation/decide-click.js';
 import type { ProposalState } from '../../core/remediation/proposal.js';
 import type { ServeInstanceDetails } from '../../core/serve/serve-types.js';
 import type { SlackMessage } from '../../core/slack-render/blocks.js';
-import { renderProposal } from '../../core/slack-render/render-proposal.js';
 import {
   renderApprovedReply,
   renderEphemeral,
@@ -19,7 +18,7 @@ import {
 import { describeError } from '../../errors.js';
 import { recompute } from './propose.js';
 import type { RemediationContext } from './remediation-context.js';
-import { record, tell } from './remediation-context.js';
+import { record, renderRecordMessage, tell } from './remediation-context.js';
 
 /** The Web API calls a click makes, through the Bolt listener's client. */
 export interface ClickClient extends UsergroupsClient {
@@ -82,7 +81,7 @@ async function carryOut(ctx: RemediationContext, rec: ProposalRecord, click: Cli
   switch (d.kind) {
     case 'refuse':
       ctx.logger.warn({ proposal: p.id, user: click.userId, action: click.action }, 'refused a remediation click from someone who is not an approver');
-      tell(ctx, p.threadKey, renderRefusedClickReply(p, click.userId, d.reason));
+      tell(ctx, p.threadKey, renderRefusedClickReply(p, click.userId, click.action, d.reason));
       await Promise.all([
         ephemeral(ctx, click, `🙅 ${d.reason}. Nothing was changed.`),
         record(ctx, auditOf(p, 'refused_click', now, { user: click.userId, result: 'refused', detail: `${click.action}: ${d.reason}` })),
@@ -169,14 +168,14 @@ async function approve(ctx: RemediationContext, rec: ProposalRecord, click: Clic
     job,
     updateMessage(ctx, click, { ...rec, state: 'approved', approvals }),
     record(ctx, auditOf(p, 'approve_click', now, { user: click.userId })),
-    record(ctx, auditOf(p, 'approved', now, { user: click.userId, result: approvals.map((a) => a.user).join(',') })),
+    record(ctx, auditOf(p, 'approved', now, { user: click.userId, ...(approvals.length > 1 ? { detail: `second approver; first: ${approvals[0]!.user}` } : {}) })),
   ]);
   return 'approve';
 }
 
 /** The proposal message, re-rendered in place at once through the clicker's Web API client. */
 async function updateMessage(ctx: RemediationContext, click: Click, rec: ProposalRecord): Promise<void> {
-  const message = renderProposal(rec.proposal, { state: rec.state, approvals: rec.approvals, ...(rec.decidedBy ? { by: rec.decidedBy } : {}) });
+  const message = await renderRecordMessage(ctx, rec);
   const channel = click.channel ?? rec.channel;
   const ts = click.messageTs ?? rec.messageTs;
   if (click.client && channel && ts) {

@@ -71,6 +71,9 @@ export async function computeProposal(ctx: RemediationContext, req: ProposeReque
   return { result, details };
 }
 
+const NO_APPROVERS = 'Nobody can approve this yet: set remediation.approvers (SERVE_MEDIC_APPROVERS) to Slack user ids (U…) or user groups (S…).';
+const noApprovers = (ctx: RemediationContext, p: Proposal) => p.mode !== 'kuberay' && ctx.settings.approvers.length === 0;
+
 /**
  * Stores a new proposal (once: its id is derived from what it proposes) and posts it in the
  * thread. Returns false when another instance or an earlier call already did.
@@ -79,10 +82,13 @@ export async function postProposal(ctx: RemediationContext, proposal: Proposal, 
   const created = await ctx.store.create(proposal, { baseBody: buildPutBody(details) });
   if (!created) return false;
   await record(ctx, auditOf(proposal, 'proposed', ctx.clock.now(), { result: proposal.mode }));
+  if (proposal.mode !== 'kuberay' && ctx.settings.approvers.length === 0) {
+    ctx.logger.warn({ proposal: proposal.id }, 'a proposal was posted but nobody may approve it: remediation.approvers is empty');
+  }
   // Posted in the background, like every reply: a re-proposal from the apply job must not wait
   // for Slack's pacing. A click carries the message's ts, so it works before the ts is stored.
   ctx.track(
-    post(ctx, proposal.threadKey, renderProposal(proposal)).then(async (posted) => {
+    post(ctx, proposal.threadKey, renderProposal(proposal, { state: 'proposed', ...(noApprovers(ctx, proposal) ? { note: NO_APPROVERS } : {}) })).then(async (posted) => {
       if (posted) await ctx.store.update(proposal.id, { channel: posted.channel, messageTs: posted.ts });
       const upload = ctx.threads().uploadToThread;
       if (proposal.kuberay && upload) {

@@ -9,6 +9,7 @@ import type { ProposalSettings } from '../../core/remediation/build-proposal.js'
 import type { ServeDeployBody, ServeInstanceDetails } from '../../core/serve/serve-types.js';
 import type { SlackMessage } from '../../core/slack-render/blocks.js';
 import { renderProposal } from '../../core/slack-render/render-proposal.js';
+import { renderVerification } from '../../core/slack-render/render-remediation-replies.js';
 import { describeError } from '../../errors.js';
 import type { Logger } from '../../log/create-logger.js';
 import type { FileUpload, PostedMessage } from '../notify/message-sink.js';
@@ -149,15 +150,22 @@ export function refreshProposalMessage(ctx: RemediationContext, rec: ProposalRec
 
 async function updateProposalMessage(ctx: RemediationContext, rec: ProposalRecord, note?: string): Promise<void> {
   if (!rec.messageTs) return;
-  const message = renderProposal(rec.proposal, {
-    state: rec.state,
-    approvals: rec.approvals,
-    ...(rec.decidedBy ? { by: rec.decidedBy } : {}),
-    ...(note ? { note } : {}),
-  });
   try {
-    await ctx.threads().updateInThread(rec.proposal.threadKey, rec.messageTs, message);
+    await ctx.threads().updateInThread(rec.proposal.threadKey, rec.messageTs, await renderRecordMessage(ctx, rec, note));
   } catch (err) {
     ctx.logger.warn({ proposal: rec.proposal.id, err: describeError(err) }, 'could not update the proposal message');
   }
+}
+
+/**
+ * The message a proposal lives in, rendered for its state: its own proposal message, or — for a
+ * rollback offered under a verification — that verification with the rollback's state.
+ */
+export async function renderRecordMessage(ctx: RemediationContext, rec: ProposalRecord, note?: string): Promise<SlackMessage> {
+  const status = { state: rec.state, approvals: rec.approvals, ...(rec.decidedBy ? { by: rec.decidedBy } : {}), ...(note ? { note } : {}) };
+  if (rec.verdict && rec.proposal.rollbackOf) {
+    const fix = await ctx.store.get(rec.proposal.rollbackOf);
+    if (fix) return renderVerification(fix.proposal, rec.verdict, rec.proposal, undefined, status);
+  }
+  return renderProposal(rec.proposal, status);
 }

@@ -2,6 +2,7 @@ import { auditOf } from '../../core/remediation/audit-entry.js';
 import { rollbackSeed } from '../../core/remediation/build-proposal.js';
 import { buildPutBody } from '../../core/remediation/build-put-body.js';
 import type { Proposal } from '../../core/remediation/proposal.js';
+import type { VerificationVerdict } from '../../core/remediation/verification.js';
 import { verificationSignal, verificationVerdict } from '../../core/remediation/verification.js';
 import { renderVerification } from '../../core/slack-render/render-remediation-replies.js';
 import { describeError } from '../../errors.js';
@@ -28,7 +29,7 @@ export async function verifyChange(ctx: RemediationContext, proposalId: string):
   const now = await readSignal(ctx.queryEngine, p, ctx.clock.now(), ctx.logger);
   const verdict = verificationVerdict(p.trigger ? verificationSignal(p.trigger) : undefined, baseline, now);
 
-  const { rollback, note } = await proposeRollback(ctx, p);
+  const { rollback, note } = await proposeRollback(ctx, p, verdict);
   const t = await ctx.store.transition(p.id, ['applied'], 'verified', { outcome: `${verdict.result}: ${verdict.text}` });
   if (!t.ok) return 'skipped';
   await record(ctx, auditOf(p, 'verified', ctx.clock.now(), { result: verdict.result, detail: verdict.text }));
@@ -43,7 +44,7 @@ export async function verifyChange(ctx: RemediationContext, proposalId: string):
 }
 
 /** The rollback of an applied fix, stored so its button works like any proposal's. */
-async function proposeRollback(ctx: RemediationContext, p: Proposal): Promise<{ rollback?: Proposal; note?: string }> {
+async function proposeRollback(ctx: RemediationContext, p: Proposal, verdict: VerificationVerdict): Promise<{ rollback?: Proposal; note?: string }> {
   try {
     const { result, details } = await computeProposal(ctx, {
       seed: rollbackSeed(p),
@@ -53,7 +54,7 @@ async function proposeRollback(ctx: RemediationContext, p: Proposal): Promise<{ 
       ...(p.trigger ? { trigger: p.trigger } : {}),
     });
     if ('refused' in result) return { note: result.refused };
-    await ctx.store.create(result.proposal, { baseBody: buildPutBody(details) });
+    await ctx.store.create(result.proposal, { baseBody: buildPutBody(details), verdict });
     return { rollback: result.proposal };
   } catch (err) {
     ctx.logger.warn({ proposal: p.id, err: describeError(err) }, 'could not prepare the rollback proposal');
