@@ -125,6 +125,8 @@ describe('mutated expositions', () => {
       '\n'.repeat(big),
       '# HELP '.repeat(big / 7),
       'a 1 # {' + 'a="b",'.repeat(big / 6) + '} 1\n# EOF\n',
+      // Tab-separated lines have no space to search for: each search must not run to the end.
+      Array.from({ length: big / 2 }, (_, i) => `m${i}\t1`).join('\n') + '\n',
     ];
     for (const input of inputs) {
       parseOrLocate(input, 'text');
