@@ -113,7 +113,9 @@ export function createRemediation(options: RemediationOptions): Remediation {
     options.bullmqConnection ??
     (ownConnection = (() => {
       if (!options.redisUrl) throw new Error('createRemediation needs bullmqConnection or redisUrl');
-      return createRedis({ url: options.redisUrl, purpose: 'bullmq', connectionName: 'serve-medic-bullmq' });
+      const c = createRedis({ url: options.redisUrl, purpose: 'bullmq', connectionName: 'serve-medic-bullmq' });
+      c.on('error', (err) => logger.debug({ err: describeError(err) }, 'BullMQ redis connection error'));
+      return c;
     })());
 
   const pending = new Set<Promise<unknown>>();
