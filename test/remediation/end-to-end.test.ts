@@ -7,7 +7,8 @@ import { runAlertLoop } from '../../src/service/diagnosis/run-alert-loop.js';
 import { createDiagnose } from '../../src/service/diagnosis/run-diagnosis.js';
 import { loadShippedRules } from '../acceptance/scenario-harness.js';
 import type { Harness } from './remediation-harness.js';
-import { APPROVER, RAW_CONFIG_BASE, startHarness, waitUntil } from './remediation-harness.js';
+import { sendSlashCommand } from '../helpers/signed-slack-request.js';
+import { APPROVER, RAW_CONFIG_BASE, SIGNING_SECRET, startHarness, waitUntil } from './remediation-harness.js';
 
 /**
  * The issue's whole story on the simulator: traffic to /embed jumps while Embedder is capped
@@ -82,7 +83,11 @@ describe('queue build-up to a verified fix, end to end', () => {
   }, 90_000);
 
   it('lists the whole story in /serve-medic history', async () => {
-    const history = JSON.stringify((await h.remediation.history('embeddings')).blocks);
+    const responseUrl = h.slack.responseUrl();
+    await sendSlashCommand(h.eventsUrl, { text: 'history embeddings', responseUrl, userId: APPROVER }, { signingSecret: SIGNING_SECRET });
+    await h.slack.waitFor(() => h.slack.responses(responseUrl).length > 0, 5000, 'the history answer');
+    const history = JSON.stringify(h.slack.responses(responseUrl)[0]!.body);
     for (const step of ['proposed', 'approved', 'PUT sent', 'applied', 'verified']) expect(history).toContain(step);
+    expect(history).toContain('by <@U0APPROVER>');
   });
 });
