@@ -127,6 +127,8 @@ describe('mutated expositions', () => {
       'a 1 # {' + 'a="b",'.repeat(big / 6) + '} 1\n# EOF\n',
       // Tab-separated lines have no space to search for: each search must not run to the end.
       Array.from({ length: big / 2 }, (_, i) => `m${i}\t1`).join('\n') + '\n',
+      // A new label name on every line, in descending order: the worst case for keeping names sorted.
+      Array.from({ length: big / 10 }, (_, i) => `m{l${String(big - i).padStart(7, '0')}="v"} 1`).join('\n') + '\n',
     ];
     for (const input of inputs) {
       parseOrLocate(input, 'text');

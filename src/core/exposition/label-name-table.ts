@@ -5,8 +5,17 @@
  * names arrive) lets a reader tell with one comparison per label whether a line lists its
  * labels sorted, which is the canonical order of series keys (and how Ray writes them).
  */
+
+/**
+ * Keeping ranks costs a pass over the names sorted after each new one, so only this many
+ * names get a rank; later ones get UNRANKED, and lines using them take the slow path. Without
+ * the bound, an exposition of 20,000 distinct label names took seconds.
+ */
+const MAX_RANKED_NAMES = 1024;
+export const UNRANKED = -1;
+
 export class LabelNameTable {
-  /** Alphabetical rank of each id; rewritten in place when a new name arrives. */
+  /** Alphabetical rank of each id (UNRANKED past the bound); rewritten in place as names arrive. */
   readonly ranks: number[] = [];
   /** The id of `__proto__`, which needs care when it becomes an object key (-1: not seen). */
   protoId = -1;
@@ -23,6 +32,10 @@ export class LabelNameTable {
     this.idByName.set(name, id);
     this.seenIn.push(0);
     if (name === '__proto__') this.protoId = id;
+    if (this.sorted.length >= MAX_RANKED_NAMES) {
+      this.ranks[id] = UNRANKED;
+      return id;
+    }
     let at = this.sorted.length;
     while (at > 0 && this.sorted[at - 1]!.name > name) at--;
     this.sorted.splice(at, 0, { name, id });

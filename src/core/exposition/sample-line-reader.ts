@@ -217,6 +217,7 @@ export class SampleLineReader implements SampleTail {
         this.prevIds[i] = id;
       }
       if (!this.table.markSeen(id)) throw this.fail(this.pairStarts[i]!, `duplicate label name ${quoteToken(name)}`);
+      // UNRANKED (-1) never exceeds lastRank, so such lines are never taken as canonical.
       const rank = ranks[id]!;
       if (rank <= lastRank) this.canonical = false;
       lastRank = rank;

@@ -46,14 +46,14 @@ export function metricKey(input: string, line: SampleLineReader, exclude: number
 }
 
 function canonicalPairs(line: SampleLineReader, exclude: number): string {
-  const ranks = line.table.ranks;
-  const ids = line.ids;
+  const names = line.names;
   let n = 0;
   for (let i = 0; i < line.count; i++) {
     if (i === exclude) continue;
-    // Insertion sort: label sets are small and usually almost in order.
+    // Insertion sort by name (not by rank: past a bound, names have none); label sets are
+    // small and usually almost in order.
     let j = n;
-    while (j > 0 && ranks[ids[order[j - 1]!]!]! > ranks[ids[i]!]!) {
+    while (j > 0 && names[order[j - 1]!]! > names[i]!) {
       order[j] = order[j - 1]!;
       j--;
     }
