@@ -129,6 +129,8 @@ describe('mutated expositions', () => {
       Array.from({ length: big / 2 }, (_, i) => `m${i}\t1`).join('\n') + '\n',
       // A new label name on every line, in descending order: the worst case for keeping names sorted.
       Array.from({ length: big / 10 }, (_, i) => `m{l${String(big - i).padStart(7, '0')}="v"} 1`).join('\n') + '\n',
+      // One line with thousands of distinct labels, in descending order.
+      `m{${Array.from({ length: big / 10 }, (_, i) => `l${String(big - i).padStart(7, '0')}="v"`).join(',')}} 1\n# EOF\n`,
     ];
     for (const input of inputs) {
       parseOrLocate(input, 'text');

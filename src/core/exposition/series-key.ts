@@ -10,8 +10,6 @@ import type { SampleLineReader } from './sample-line-reader.js';
  * otherwise.
  */
 
-const order: number[] = [];
-
 /** Key of the whole series: name and every label. */
 export function seriesKey(input: string, line: SampleLineReader): string {
   if (line.canonical) return line.labelsEnd < 0 ? line.name : input.slice(line.nameStart, line.labelsEnd + 1);
@@ -45,25 +43,31 @@ export function metricKey(input: string, line: SampleLineReader, exclude: number
   return input.slice(line.labelsStart, line.pairStarts[exclude]) + input.slice(line.pairStarts[exclude + 1], line.labelsEnd);
 }
 
+/** Insertion sort up to this many labels (typical sets, usually almost in order), sort() beyond. */
+const INSERTION_SORT_MAX = 32;
+
 function canonicalPairs(line: SampleLineReader, exclude: number): string {
   const names = line.names;
-  let n = 0;
-  for (let i = 0; i < line.count; i++) {
-    if (i === exclude) continue;
-    // Insertion sort by name (not by rank: past a bound, names have none); label sets are
-    // small and usually almost in order.
-    let j = n;
-    while (j > 0 && names[order[j - 1]!]! > names[i]!) {
-      order[j] = order[j - 1]!;
-      j--;
+  const order: number[] = [];
+  for (let i = 0; i < line.count; i++) if (i !== exclude) order.push(i);
+  // By name, not by rank: past a bound, names have none.
+  if (order.length > INSERTION_SORT_MAX) {
+    order.sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
+  } else {
+    for (let k = 1; k < order.length; k++) {
+      const i = order[k]!;
+      let j = k;
+      while (j > 0 && names[order[j - 1]!]! > names[i]!) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
     }
-    order[j] = i;
-    n++;
   }
   let out = '';
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
-    const name = line.names[i]!;
+    const name = names[i]!;
     if (k > 0) out += ',';
     // Quoted UTF-8 label names (text format) are quoted here too, so they cannot mimic a pair.
     out += (isValidLabelName(name) ? name : JSON.stringify(name)) + '="' + escapeLabelValue(line.values[i]!) + '"';
