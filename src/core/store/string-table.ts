@@ -19,8 +19,11 @@ export class StringTable {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.freeIds.pop() ?? this.strings.length;
-      this.ids.set(s, id);
-      this.strings[id] = s;
+      // A label value fresh from the parser is usually a V8 slice of the whole scrape body:
+      // keeping it would keep that (megabytes) alive as long as the series lives. Store a copy.
+      const own = ownCopy(s);
+      this.ids.set(own, id);
+      this.strings[id] = own;
       if (id >= this.uses.length) {
         const next = new Int32Array(this.uses.length * 2);
         next.set(this.uses);
@@ -54,4 +57,9 @@ export class StringTable {
   get chars(): number {
     return this.totalChars;
   }
+}
+
+/** A string that shares no memory with the one given (V8 keeps slices of their parent alive). */
+function ownCopy(s: string): string {
+  return s.length <= 12 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
