@@ -20,11 +20,3 @@ export const EXIT_USAGE = 2;
 export function writeLine(stream: Writable, line: string): void {
   stream.write(line.endsWith('\n') ? line : line + '\n');
 }
-
-/** For commands that later issues build: say so and exit 2. */
-export function notBuiltYet(command: string, issue: number): Command {
-  return async (_args, io) => {
-    writeLine(io.stderr, `serve-medic ${command}: not built yet (issue #${issue}).`);
-    return EXIT_USAGE;
-  };
-}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeError, isServeMedicError } from '../errors.js';
 import type { CliIo, Command } from './cli-io.js';
-import { EXIT_FAILED, EXIT_USAGE, notBuiltYet, writeLine } from './cli-io.js';
+import { EXIT_FAILED, EXIT_USAGE, writeLine } from './cli-io.js';
 
 /**
  * The `serve-medic` command. Each subcommand lives in its own module under ./commands and
@@ -21,9 +21,9 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/run.js')).runCommand(),
   },
   demo: {
-    usage: 'demo',
+    usage: 'demo [--speed N]',
     summary: 'start the simulator and the service and walk through an incident',
-    load: async () => notBuiltYet('demo', 6),
+    load: async () => (await import('./commands/demo.js')).demoCommand,
   },
   'rules check': {
     usage: 'rules check [--config FILE] [DIR|FILE...]',
