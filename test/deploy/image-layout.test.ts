@@ -21,7 +21,7 @@ describe('deploy/Dockerfile', () => {
     const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(finalStage).toMatch(/^USER node$/m);
     for (const path of ['./dist', './node_modules', './src/bin', './rules', './package.json']) expect(finalStage).toContain(path);
-    expect(finalStage).toContain('ENTRYPOINT ["node", "src/bin/serve-medic.mjs"]');
+    expect(finalStage).toContain('ENTRYPOINT ["node", "--max-semi-space-size=32", "src/bin/serve-medic.mjs"]');
     expect(dockerfile).toContain('npm prune --omit=dev');
   });
 });
