@@ -193,6 +193,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       listRules: () => rules.groups().flatMap((g) => g.rules),
       getApplications: () => serveApi.getApplications(),
       ...(options.consoleOut ? { consoleOut: options.consoleOut } : {}),
+      observe: {
+        call: (label, result) => own.slackCalls.inc({ method: label, result }),
+        wait: (reason) => own.slackRateLimitWaits.inc({ reason }),
+        depth: (items) => own.slackQueueDepth.set(items),
+      },
       ...(options.notifierTuning ? { notifier: options.notifierTuning } : {}),
     });
     await surface.start();

@@ -35,6 +35,10 @@ describe('the whole service', () => {
     await slack.waitFor((calls) => calls.some((c) => c.method === 'files.completeUploadExternal'), 20_000, 'the chart');
     const diagnosis = slack.calls.find((c) => c.threadTs === parent.ts && String(c.body.text).includes('Diagnosis'))!;
     expect(JSON.stringify(diagnosis.body.blocks)).toContain('latency-queue-building-up');
+    // The service counts its Slack calls on its own /metrics.
+    const own = await get(`${harness.service.url}/metrics`);
+    expect(own.text).toMatch(/serve_medic_slack_calls_total\{method="chat.postMessage",result="ok"\} [1-9]/);
+    expect(own.text).toContain('serve_medic_slack_queue_depth');
     // Exactly one parent for the alert.
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.threadTs && String(c.body.text).includes('ServeQueueBuildingUp'))).toHaveLength(1);
   }, 60_000);

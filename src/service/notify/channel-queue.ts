@@ -32,6 +32,14 @@ export interface ChannelQueueOptions {
   /** Monotonic milliseconds, for pacing. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** For the service's own metrics: every call's result, every wait, the depth. */
+  readonly observe?: QueueObserver;
+}
+
+export interface QueueObserver {
+  call(label: string, result: 'ok' | 'failed' | 'rate_limited' | 'retried'): void;
+  wait(reason: 'throttle' | 'retry_after'): void;
+  depth(items: number): void;
 }
 
 export interface QueueOp<T> {
@@ -106,6 +114,7 @@ export class ChannelQueue {
       this.lanes.set(channel, lane);
     }
     this.outstanding++;
+    this.options.observe?.depth(this.outstanding);
     const promise = new Promise<T>((resolve, reject) => {
       lane.items.push({ op: op as QueueOp<unknown>, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -155,6 +164,7 @@ export class ChannelQueue {
     if (ok) item.resolve(value);
     else item.reject(value);
     this.outstanding--;
+    this.options.observe?.depth(this.outstanding);
     if (this.outstanding === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -166,12 +176,15 @@ export class ChannelQueue {
       try {
         const result = await op.run();
         this.spaceAfterCall(lane);
+        this.options.observe?.call(op.label, 'ok');
         return result;
       } catch (err) {
         this.spaceAfterCall(lane);
         const decision = this.options.classify(err, op.label);
+        this.options.observe?.call(op.label, decision.kind === 'permanent' ? 'failed' : decision.kind === 'rate_limited' ? 'rate_limited' : 'retried');
         if (decision.kind === 'permanent') throw decision.error;
         if (decision.kind === 'rate_limited') {
+          this.options.observe?.wait('retry_after');
           log.warn({ channel, call: op.label, retryAfterMs: decision.delayMs }, 'Slack rate-limited the call; repeating it after Retry-After');
           // Nothing else may start in this channel before Slack's delay is over.
           lane.nextStartMs = Math.max(lane.nextStartMs, this.now() + decision.delayMs);
@@ -194,7 +207,10 @@ export class ChannelQueue {
   /** Waits for this channel's next slot, then books the one after it. */
   private async pace(lane: Lane): Promise<void> {
     // Timers may fire a little early against a monotonic clock: wait until the slot has truly come.
+    let waited = false;
     for (let wait = lane.nextStartMs - this.now(); wait > 0; wait = lane.nextStartMs - this.now()) {
+      if (!waited) this.options.observe?.wait('throttle');
+      waited = true;
       await this.sleep(Math.ceil(wait), this.abort.signal);
     }
     lane.nextStartMs = Math.max(this.now(), lane.nextStartMs) + this.intervalMs;

@@ -1,7 +1,7 @@
 import { classifySlackError } from '../../adapters/slack/classify-slack-error.js';
 import type { SlackWebApi } from '../../adapters/slack/slack-web-api.js';
 import type { Logger } from '../../log/create-logger.js';
-import { ChannelQueue } from './channel-queue.js';
+import { ChannelQueue, type QueueObserver } from './channel-queue.js';
 import type { MessageSink } from './message-sink.js';
 
 export interface SlackSinkOptions {
@@ -11,6 +11,7 @@ export interface SlackSinkOptions {
   readonly messagesPerSecond: number;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
+  readonly observe?: QueueObserver;
 }
 
 /** Messages to Slack through the per-channel queue: paced, in order, retried, never dropped. */
@@ -21,6 +22,7 @@ export function createSlackSink(options: SlackSinkOptions): MessageSink & { read
     logger: options.logger,
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     ...(options.backoffMaxMs !== undefined ? { backoffMaxMs: options.backoffMaxMs } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
   });
   const { api } = options;
   return {

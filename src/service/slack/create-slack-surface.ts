@@ -20,6 +20,7 @@ import { createConsoleSink } from '../notify/console-sink.js';
 import type { Notifier, NotifierOptions } from '../notify/create-notifier.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { MessageSink } from '../notify/message-sink.js';
+import type { QueueObserver } from '../notify/channel-queue.js';
 import { createSlackSink } from '../notify/slack-sink.js';
 import type { CommandHandlerDeps } from './command-handler.js';
 import type { SlackApp } from './create-slack-app.js';
@@ -48,6 +49,8 @@ export interface SlackSurfaceOptions {
   readonly consoleOut?: Pick<Writable, 'write'>;
   /** Tuning and test hooks passed to the notifier (tick interval, lease, instance id…). */
   readonly notifier?: Partial<Pick<NotifierOptions, 'instanceId' | 'leaseMs' | 'tickIntervalMs' | 'pollMs' | 'threadKeyOf' | 'diagnoseTimeoutMs' | 'silenceCacheMs'>>;
+  /** The service's own metrics: Slack calls, waits and queue depth. */
+  readonly observe?: QueueObserver;
   /** Send queue backoff (tests shorten it). */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
@@ -104,6 +107,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       api: new SlackWebApi(client),
       logger,
       messagesPerSecond: slack.messages_per_second_per_channel,
+      ...(options.observe ? { observe: options.observe } : {}),
       ...(options.backoff ? { backoffBaseMs: options.backoff.baseMs, backoffMaxMs: options.backoff.maxMs } : {}),
     });
   } else {
