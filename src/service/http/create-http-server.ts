@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../core/clock.js';
@@ -65,6 +66,17 @@ export async function createHttpServer(options: CreateHttpServerOptions): Promis
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = (req.method ?? 'GET').toUpperCase();
+    // Every request gets an id (a caller's X-Request-Id when it sends a sane one), echoed in the
+    // response and in the request's log line, so a webhook or click can be followed in the logs.
+    const given = req.headers['x-request-id'];
+    const reqId = typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', reqId);
+    const started = performance.now();
+    res.once('finish', () => {
+      const fields = { reqId, method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (path === '/healthz' || path === '/readyz' || path === '/metrics') log.trace(fields, 'request');
+      else log.debug(fields, 'request');
+    });
     if (slack && path === slack.path) {
       if (method !== 'POST') return reply(res, 405, 'method not allowed', { allow: 'POST' });
       void handleSlack(req, res, slack);
