@@ -6,7 +6,7 @@ import { alertFor, firing } from '../notify/notify-fixtures.js';
 import { BOT_TOKEN, SIGNING_SECRET, startSlackHarness, type SlackHarness } from './slack-harness.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const blockActions = JSON.parse(readFileSync('/work/shared/reference/slack/slack-block-actions.example.json', 'utf8')) as Record<string, unknown>;
+const blockActions = JSON.parse(readFileSync(new URL('../fixtures/slack/slack-block-actions.example.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('requests to /slack/events are verified', () => {
   let h: SlackHarness;
