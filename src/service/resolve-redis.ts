@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { freeLoopbackPort, redisAnswersPing } from './local-ports.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,32 +12,6 @@ export interface ResolvedRedis {
   readonly stop: () => void;
 }
 
-function answersPing(host: string, port: number, timeoutMs = 800): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    // A server with a password answers -NOAUTH: it is there, but not ours to use without a URL.
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
 /**
  * Embedded default for Redis (DESIGN.md): REDIS_URL when set; else 127.0.0.1:6379 when it
  * answers; else a private redis-server from PATH on a free loopback port (state is not durable:
@@ -45,7 +19,7 @@ function freePort(): Promise<number> {
  */
 export async function resolveRedis(configuredUrl: string | undefined, localPort = 6379): Promise<ResolvedRedis> {
   if (configuredUrl) return { url: configuredUrl, ephemeral: false, stop: () => {} };
-  if (await answersPing('127.0.0.1', localPort)) return { url: `redis://127.0.0.1:${localPort}`, ephemeral: false, stop: () => {} };
+  if (await redisAnswersPing('127.0.0.1', localPort)) return { url: `redis://127.0.0.1:${localPort}`, ephemeral: false, stop: () => {} };
   const which = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (which.error || which.status !== 0) {
     throw new ServeMedicError(
@@ -53,7 +27,7 @@ export async function resolveRedis(configuredUrl: string | undefined, localPort 
       `no REDIS_URL set, nothing answers on 127.0.0.1:${localPort} and redis-server is not on PATH: install Redis (Debian: apt-get install redis-server) or set REDIS_URL=redis://host:6379`,
     );
   }
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'serve-medic-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
@@ -61,7 +35,7 @@ export async function resolveRedis(configuredUrl: string | undefined, localPort 
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50; i++) {
-    if (await answersPing('127.0.0.1', port)) {
+    if (await redisAnswersPing('127.0.0.1', port)) {
       return { url: `redis://127.0.0.1:${port}`, ephemeral: true, stop: () => child.kill('SIGTERM') };
     }
     await new Promise((r) => setTimeout(r, 100));

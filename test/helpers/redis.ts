@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRedis, type Redis } from '../../src/adapters/redis/create-redis.js';
+import { deleteKeysWithPrefix } from '../../src/adapters/redis/delete-keys-with-prefix.js';
 
 /** The test Redis (see global-setup) and a key prefix no other test uses. */
 export function testRedisUrl(): string {
@@ -18,12 +19,7 @@ export async function openTestRedis(prefix: string): Promise<{ redis: Redis; cle
   return {
     redis,
     cleanup: async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
     },
   };

@@ -1,6 +1,6 @@
+import { freeLoopbackPort } from '../../src/service/local-ports.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,7 +150,7 @@ describe('crash safety', () => {
 
   it('an approved job survives a Redis crash with appendonly yes / appendfsync everysec', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-medic-redis-'));
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const url = `redis://127.0.0.1:${port}`;
     let server = startRedis(dir, port);
     const r = await rig();
@@ -189,17 +189,6 @@ describe('crash safety', () => {
     expect(r.sim.puts).toHaveLength(1);
   }, 40_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /** The persistence settings the README documents for BullMQ. */
 function startRedis(dir: string, port: number): ChildProcess {

@@ -1,3 +1,4 @@
+import type { GuardrailConfig } from '../model/guardrails.js';
 import type { Labels } from '../labels.js';
 import type { Checklist } from '../model/checklist.js';
 import type { AlertRule, DiagnoseProbe } from '../model/rule.js';
@@ -47,24 +48,7 @@ export interface DiagnosisContext {
 }
 
 /** The remediation guardrails of the config (config.remediation), plus whether KubeRay owns the config. */
-export interface RemediationGuardrails {
-  readonly deployments: Readonly<
-    Record<
-      string,
-      {
-        readonly max_replicas_ceiling?: number;
-        readonly min_replicas_ceiling?: number;
-        readonly num_replicas_ceiling?: number;
-        readonly max_ongoing_requests_ceiling?: number;
-        readonly enabled: boolean;
-      }
-    >
-  >;
-  readonly default_max_replicas_ceiling: number;
-  readonly default_max_ongoing_requests_ceiling: number;
-  readonly max_step_factor: number;
-  /** Milliseconds. */
-  readonly cooldown: number;
+export interface RemediationGuardrails extends GuardrailConfig {
   /** Set when a KubeRay RayService owns the Serve config (REST changes are reverted). */
   readonly kuberay?: boolean;
 }

@@ -4,6 +4,7 @@ import type { ConfigFinding, RankedItem, SuggestedRemediation } from '../model/d
 import type { AlertRule, RemediationSpec } from '../model/rule.js';
 import type { ApplicationDetails } from '../serve/serve-types.js';
 import type { DiagnosisContext, RemediationGuardrails } from './diagnosis-input.js';
+import { configCeiling } from '../model/guardrails.js';
 import type { DeploymentView } from './deployment-view.js';
 import {
   autoscalingOf,
@@ -75,23 +76,6 @@ function specFor(action: RemediationAction, itemId: string, p: SuggestParams): R
   const fits = (r: AlertRule) => r.remediation !== undefined && r.checklist.includes(itemId) && FAMILY[r.remediation.action] === FAMILY[action];
   if (p.triggering && fits(p.triggering)) return p.triggering.remediation;
   return p.rules.find(fits)?.remediation;
-}
-
-function configCeiling(action: RemediationAction, key: string, g: RemediationGuardrails): { value: number; source: string } {
-  const d = g.deployments[key];
-  const perDeployment = {
-    raise_max_replicas: d?.max_replicas_ceiling,
-    raise_min_replicas: d?.min_replicas_ceiling,
-    raise_num_replicas: d?.num_replicas_ceiling,
-    set_max_ongoing_requests: d?.max_ongoing_requests_ceiling,
-  }[action];
-  if (perDeployment !== undefined) {
-    const name = { raise_max_replicas: 'max_replicas_ceiling', raise_min_replicas: 'min_replicas_ceiling', raise_num_replicas: 'num_replicas_ceiling', set_max_ongoing_requests: 'max_ongoing_requests_ceiling' }[action];
-    return { value: perDeployment, source: `remediation.deployments["${key}"].${name}` };
-  }
-  return action === 'set_max_ongoing_requests'
-    ? { value: g.default_max_ongoing_requests_ceiling, source: 'remediation.default_max_ongoing_requests_ceiling' }
-    : { value: g.default_max_replicas_ceiling, source: 'remediation.default_max_replicas_ceiling' };
 }
 
 /** Which action fits this item on this deployment, or why none does. */

@@ -1,26 +1,10 @@
 import { humanizeDuration } from '../duration.js';
 import type { RemediationAction } from '../model/checklist.js';
 import type { ProposalBounds } from './proposal.js';
+import { configCeiling, type GuardrailConfig } from '../model/guardrails.js';
 
 /** config.remediation, as far as the guardrails read it. */
-export interface GuardrailSettings {
-  readonly deployments: Readonly<
-    Record<
-      string,
-      {
-        readonly max_replicas_ceiling?: number;
-        readonly min_replicas_ceiling?: number;
-        readonly num_replicas_ceiling?: number;
-        readonly max_ongoing_requests_ceiling?: number;
-        readonly enabled: boolean;
-      }
-    >
-  >;
-  readonly default_max_replicas_ceiling: number;
-  readonly default_max_ongoing_requests_ceiling: number;
-  readonly max_step_factor: number;
-  /** Milliseconds. */
-  readonly cooldown: number;
+export interface GuardrailSettings extends GuardrailConfig {
   readonly max_per_hour: number;
 }
 
@@ -30,19 +14,6 @@ export interface RecentChanges {
   readonly lastChangeAtMs?: number;
   /** Changes applied to the cluster in the last hour. */
   readonly changesInLastHour: number;
-}
-
-/** The ceiling the config sets for an action on a deployment: its own, else the default. */
-export function configCeiling(action: RemediationAction, key: string, s: GuardrailSettings): number {
-  const d = s.deployments[key];
-  const own = {
-    raise_max_replicas: d?.max_replicas_ceiling,
-    raise_min_replicas: d?.min_replicas_ceiling,
-    raise_num_replicas: d?.num_replicas_ceiling,
-    set_max_ongoing_requests: d?.max_ongoing_requests_ceiling,
-  }[action];
-  if (own !== undefined) return own;
-  return action === 'set_max_ongoing_requests' ? s.default_max_ongoing_requests_ceiling : s.default_max_replicas_ceiling;
 }
 
 /** The largest value one step may reach from `from`: x maxStep, but always at least +1. */
@@ -56,7 +27,7 @@ export function stepLimit(from: number, maxStep: number): number {
  */
 export function effectiveBounds(action: RemediationAction, key: string, bounds: ProposalBounds, s: GuardrailSettings): ProposalBounds {
   return {
-    ceiling: Math.min(bounds.ceiling, configCeiling(action, key, s)),
+    ceiling: Math.min(bounds.ceiling, configCeiling(action, key, s).value),
     maxStep: Math.min(bounds.maxStep, s.max_step_factor),
     cooldownMs: Math.max(bounds.cooldownMs, s.cooldown),
   };

@@ -1,5 +1,6 @@
 import { createRedis } from '../../adapters/redis/create-redis.js';
 import { AlertStateStore } from '../../adapters/redis/alert-state-store.js';
+import { deleteKeysWithPrefix } from '../../adapters/redis/delete-keys-with-prefix.js';
 import { loadRules } from '../../adapters/rules/load-rules.js';
 import { ServeApiClient } from '../../adapters/serve-api/serve-api-client.js';
 import { configSchema } from '../../config/config-schema.js';
@@ -59,12 +60,7 @@ export async function runDemo(options: DemoOptions): Promise<{ fired: boolean; a
   const stoppers: (() => Promise<void> | void)[] = [
     () => simServer.close(),
     async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
     },
     () => redisInfo.stop(),
