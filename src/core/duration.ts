@@ -35,18 +35,29 @@ export function parseDuration(text: string): number | null {
   return Number.isSafeInteger(total) ? total : null;
 }
 
-/** Formats milliseconds the way Prometheus prints durations: "1h30m", "15s", "0s". */
+/**
+ * Formats milliseconds as Prometheus's model.Duration.String() does: 1h30m, 90s → 1m30s,
+ * 0 → 0s; weeks and years only when exact (7d → 1w).
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
-  let rest = Math.round(ms);
-  let out = rest < 0 ? '-' : '';
-  rest = Math.abs(rest);
-  for (const unit of UNIT_ORDER) {
-    if (unit === 'y' || unit === 'w') continue; // Prometheus prints days at most for rule durations
-    const size = UNIT_MS[unit]!;
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
+  let out = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  const units: [string, number, boolean][] = [
+    ['y', 365 * 24 * 3600 * 1000, true],
+    ['w', 7 * 24 * 3600 * 1000, true],
+    ['d', 24 * 3600 * 1000, false],
+    ['h', 3600 * 1000, false],
+    ['m', 60 * 1000, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  for (const [unit, size, exact] of units) {
+    if (exact && rest % size !== 0) continue;
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoFloat } from '../../src/core/templates/go-float-format.js';
+import { formatGoFloat } from '../../src/core/go/format-go-float.js';
 import { goSprintf } from '../../src/core/templates/go-printf.js';
 import { parseTemplate } from '../../src/core/templates/parse-template.js';
 import { expandTemplate } from '../../src/core/templates/render-template.js';

@@ -1,4 +1,4 @@
-import { formatGoFloat, type FloatVerb } from './go-float-format.js';
+import { formatGoFloat, type FloatVerb } from '../go/format-go-float.js';
 import { goQuote, goTypeName, printValue, type TemplateValue } from './template-value.js';
 
 /**

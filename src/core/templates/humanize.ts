@@ -1,4 +1,4 @@
-import { formatGoFloat } from './go-float-format.js';
+import { formatGoFloat } from '../go/format-go-float.js';
 
 /**
  * Prometheus's humanize family, printing exactly what Prometheus prints (Go's "%.4g" with

@@ -1,4 +1,5 @@
-import { formatGoFloat } from './go-float-format.js';
+import { goQuote } from '../go/go-quote.js';
+import { formatGoFloat } from '../go/format-go-float.js';
 
 /**
  * A value inside a template, typed the way Go sees it: Prometheus gives templates strings
@@ -14,6 +15,8 @@ export const str = (value: string): TemplateValue => ({ kind: 'string', value })
 export const float = (value: number): TemplateValue => ({ kind: 'float', value });
 
 /** The Go type name, as it appears in Go's error texts ("%!d(float64=1.5)"). */
+export { goQuote };
+
 export function goTypeName(v: TemplateValue): string {
   switch (v.kind) {
     case 'string':
@@ -43,16 +46,3 @@ export function printValue(v: TemplateValue): string {
   }
 }
 
-/** strconv.Quote: Go escapes, printable Unicode kept as is. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
-    if (named[ch] !== undefined) out += named[ch];
-    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
-    else if (code >= 0x80 && code < 0xa0) out += '\\u' + code.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
