@@ -76,22 +76,9 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-/** Starts Prometheus with the given config (YAML text) and optional rule files. */
-export async function startPrometheus(configYaml: string, files: Record<string, string> = {}): Promise<RunningBinary> {
-  const dir = mkdtempSync(join(tmpdir(), 'prom-'));
-  writeFileSync(join(dir, 'prometheus.yml'), configYaml);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const port = await freePort();
-  const { child, output } = launch(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-lifecycle',
-    ],
-    dir,
-  );
+/** Launches a Prometheus-family binary listening on `port` and waits for its /-/ready. */
+async function launchUntilReady(cmd: string, args: string[], dir: string, port: number): Promise<RunningBinary> {
+  const { child, output } = launch(cmd, args, dir);
   const url = `http://127.0.0.1:${port}`;
   const stop = stopper(child, dir);
   try {
@@ -103,13 +90,32 @@ export async function startPrometheus(configYaml: string, files: Record<string, 
   return { url, dir, output, stop };
 }
 
+/** Starts Prometheus with the given config (YAML text) and optional rule files. */
+export async function startPrometheus(configYaml: string, files: Record<string, string> = {}): Promise<RunningBinary> {
+  const dir = mkdtempSync(join(tmpdir(), 'prom-'));
+  writeFileSync(join(dir, 'prometheus.yml'), configYaml);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const port = await freePort();
+  return launchUntilReady(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+    ],
+    dir,
+    port,
+  );
+}
+
 /** Starts Alertmanager with the given config (YAML text). */
 export async function startAlertmanager(configYaml: string): Promise<RunningBinary> {
   const dir = mkdtempSync(join(tmpdir(), 'am-'));
   writeFileSync(join(dir, 'alertmanager.yml'), configYaml);
   const port = await freePort();
   const clusterPort = await freePort();
-  const { child, output } = launch(
+  return launchUntilReady(
     'prometheus-alertmanager',
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -119,14 +125,6 @@ export async function startAlertmanager(configYaml: string): Promise<RunningBina
       '--cluster.advertise-address=127.0.0.1:' + clusterPort,
     ],
     dir,
+    port,
   );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = stopper(child, dir);
-  try {
-    await waitReady(`${url}/-/ready`, child, output, 20_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, dir, output, stop };
 }
