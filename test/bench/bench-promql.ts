@@ -160,6 +160,7 @@ class ScanEverySeries implements SampleSource {
   labelsOf = (ref: number): Labels => this.store.labelsOf(ref);
   labelsWithoutName = (ref: number): Labels => this.store.labelsWithoutName(ref);
   readRange: SampleSource['readRange'] = (...args) => this.store.readRange(...args);
+  readEnds: SampleSource['readEnds'] = (...args) => this.store.readEnds(...args);
   lastSample: SampleSource['lastSample'] = (...args) => this.store.lastSample(...args);
 }
 

@@ -1,5 +1,6 @@
 import type { Labels } from '../labels.js';
 import { METRIC_NAME } from '../labels.js';
+import type { WindowEnds } from '../store/chunk-pool.js';
 import { PointBuffer } from '../store/chunk-pool.js';
 import type { SampleCursor } from '../store/sample-store.js';
 import type { Aggregate, Binary, Call, Expr, MatrixSelector, VectorSelector } from './ast.js';
@@ -14,7 +15,7 @@ import { assertUniqueLabelSets, dropNames } from './label-sets.js';
 import { parsePromql } from './parse-promql.js';
 import { evalError } from './promql-errors.js';
 import type { RangeContext } from './range-functions.js';
-import { RANGE_FUNCTIONS } from './range-functions.js';
+import { ENDS_FUNCTIONS, RANGE_FUNCTIONS } from './range-functions.js';
 import type { SampleSource } from './sample-source.js';
 import type { EvalValue, MatrixSeries, Sample } from './values.js';
 
@@ -44,6 +45,7 @@ export function evaluatePromql(
 class Evaluator {
   private readonly buffer = new PointBuffer(64);
   private readonly cursor: SampleCursor = { t: 0, v: 0, stale: false };
+  private readonly ends: WindowEnds = { firstT: 0, firstV: 0, lastT: 0, lastV: 0 };
 
   constructor(
     private readonly source: SampleSource,
@@ -268,13 +270,24 @@ class Evaluator {
     const fn = RANGE_FUNCTIONS[e.func]!;
     // last_over_time acts like an offset and keeps the metric name; the others drop it.
     const keepName = e.func === 'last_over_time';
+    const source = this.source;
+    const endsFn = source.readEnds ? ENDS_FUNCTIONS[e.func] : undefined;
+    const ends = this.ends;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
-      const n = this.source.readRange(ref, ctx.rangeStartMs, end, buffer, true);
-      if (n === 0) continue;
-      const value = fn(buffer.t, buffer.v, n, ctx);
+      let value: number | undefined;
+      // Most windows hold no reset and no staleness marker: their first and last points do.
+      const m = endsFn ? source.readEnds!(ref, ctx.rangeStartMs, end, ends, endsFn.checkDrops) : -1;
+      if (m >= 0) {
+        if (m === 0) continue;
+        value = endsFn!.apply(ends, m, ctx);
+      } else {
+        const n = source.readRange(ref, ctx.rangeStartMs, end, buffer, true);
+        if (n === 0) continue;
+        value = fn(buffer.t, buffer.v, n, ctx);
+      }
       if (value === undefined) continue;
-      const labels = keepName ? this.source.labelsOf(ref) : this.source.labelsWithoutName(ref);
+      const labels = keepName ? source.labelsOf(ref) : source.labelsWithoutName(ref);
       if (visit) visit(labels, value);
       else out.push({ labels, value, t: this.time });
     }

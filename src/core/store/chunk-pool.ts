@@ -41,6 +41,12 @@ export class ChunkPool {
   /** Whether a chunk holds a staleness marker; most never do, and skip the per-sample check. */
   private hasStale = new Uint8Array(SLAB_CHUNKS);
   /**
+   * Whether some sample of a chunk is lower than the one before it in the chunk (a counter
+   * reset, for a counter). Most chunks have none, and then rate() over them needs only the
+   * window's first and last points (readEnds), not every point.
+   */
+  private hasDrop = new Uint8Array(SLAB_CHUNKS);
+  /**
    * A series' chunks form a doubly linked list through these (-1 ends it), so reading a
    * series touches typed arrays only, no per-series JavaScript array.
    */
@@ -56,7 +62,7 @@ export class ChunkPool {
 
   /** Bytes reserved by the slabs and their per-chunk metadata. */
   get bytesReserved(): number {
-    return this.f64.length * SLAB_CHUNKS * STRIDE * 8 + this.count.length * 10;
+    return this.f64.length * SLAB_CHUNKS * STRIDE * 8 + this.count.length * 11;
   }
 
   allocate(baseTimeMs: number, arenaId: number): number {
@@ -76,6 +82,7 @@ export class ChunkPool {
     this.f64[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE] = baseTimeMs;
     this.count[id] = 0;
     this.hasStale[id] = 0;
+    this.hasDrop[id] = 0;
     this.prevChunk[id] = -1;
     this.nextChunk[id] = -1;
     this.live++;
@@ -130,6 +137,8 @@ export class ChunkPool {
     const at = (id & SLAB_MASK) * STRIDE;
     const f64 = this.f64[slab]!;
     this.i32[slab]![2 * at + TIMES_AT + n] = timeMs - f64[at]!;
+    // The same comparison rate() makes (NaN is never a drop); f64[at + n] is sample n - 1.
+    if (n > 0 && value < f64[at + n]!) this.hasDrop[id] = 1;
     f64[at + 1 + n] = value;
     this.count[id] = n + 1;
   }
@@ -244,6 +253,67 @@ export class ChunkPool {
     return n;
   }
 
+  /**
+   * The first and last points with minT <= t <= maxT of a series (given by its newest chunk),
+   * without copying the points between: what rate(), increase() and delta() need when no
+   * value in the window is lower than the one before it. Returns the number of points (0:
+   * none) with out filled, or -1 when the window holds a staleness marker or, with
+   * checkDrops, a drop; the caller then reads the points with readSeries.
+   */
+  readEnds(newest: number, minT: number, maxT: number, out: WindowEnds, checkDrops: boolean): number {
+    const f64s = this.f64;
+    const prev = this.prevChunk;
+    let id = newest;
+    for (;;) {
+      const older = prev[id]!;
+      if (older < 0 || f64s[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]! <= minT) break;
+      id = older;
+    }
+    let n = 0;
+    let lastV = 0;
+    for (; id >= 0; id = this.nextChunk[id]!) {
+      const slab = id >>> SLAB_SHIFT;
+      const at = (id & SLAB_MASK) * STRIDE;
+      const f64 = f64s[slab]!;
+      const chunkBase = f64[at]!;
+      if (chunkBase > maxT) break;
+      const size = this.count[id]!;
+      const times = this.i32[slab]!;
+      const t0 = 2 * at + TIMES_AT;
+      const lo = minT - chunkBase;
+      const hi = maxT - chunkBase;
+      if (times[t0 + size - 1]! < lo) continue;
+      let i = 0;
+      let j = size;
+      while (i < j) {
+        const mid = (i + j) >>> 1;
+        if (times[t0 + mid]! < lo) i = mid + 1;
+        else j = mid;
+      }
+      let end = size;
+      while (end > i && times[t0 + end - 1]! > hi) end--;
+      if (i === end) continue;
+      if (this.hasStale[id] === 1) return -1;
+      const v0 = at + 1;
+      const first = f64[v0 + i]!;
+      if (checkDrops) {
+        if (n > 0 && first < lastV) return -1;
+        if (this.hasDrop[id] === 1) {
+          for (let k = i + 1; k < end; k++) if (f64[v0 + k]! < f64[v0 + k - 1]!) return -1;
+        }
+      }
+      if (n === 0) {
+        out.firstT = chunkBase + times[t0 + i]!;
+        out.firstV = first;
+      }
+      lastV = f64[v0 + end - 1]!;
+      out.lastT = chunkBase + times[t0 + end - 1]!;
+      out.lastV = lastV;
+      n += end - i;
+    }
+    return n;
+  }
+
   /** Adds a slab and returns its index. */
   private addSlab(): number {
     const buffer = new ArrayBuffer(SLAB_CHUNKS * STRIDE * 8);
@@ -259,6 +329,9 @@ export class ChunkPool {
       const hasStale = new Uint8Array(capacity);
       hasStale.set(this.hasStale);
       this.hasStale = hasStale;
+      const hasDrop = new Uint8Array(capacity);
+      hasDrop.set(this.hasDrop);
+      this.hasDrop = hasDrop;
       const prevChunk = new Int32Array(capacity);
       prevChunk.set(this.prevChunk);
       this.prevChunk = prevChunk;
@@ -268,6 +341,14 @@ export class ChunkPool {
     }
     return this.f64.length - 1;
   }
+}
+
+/** The first and last points of a window, as readEnds finds them. */
+export interface WindowEnds {
+  firstT: number;
+  firstV: number;
+  lastT: number;
+  lastV: number;
 }
 
 /** A growable pair of time/value arrays that readers fill and reuse across series. */

@@ -1,4 +1,5 @@
 import type { Labels } from '../labels.js';
+import type { WindowEnds } from './chunk-pool.js';
 import { ChunkPool, PointBuffer } from './chunk-pool.js';
 import { compareLabels } from './compare-labels.js';
 import { withMemoSlot } from './labels-memo.js';
@@ -257,6 +258,17 @@ export class SampleStore {
     const newest = this.newestByRef[ref]!;
     if (newest < 0 || minT > maxT || this.labelsByRef[ref] === undefined) return 0;
     return this.pool.readSeries(newest, minT, maxT, out, skipStale);
+  }
+
+  /**
+   * The first and last non-stale points with minT <= t <= maxT, and how many points lie
+   * between, without copying them; -1 when the window holds a staleness marker or (with
+   * checkDrops) a value lower than the one before it: then readRange is the way.
+   */
+  readEnds(ref: number, minT: number, maxT: number, out: WindowEnds, checkDrops: boolean): number {
+    const newest = this.newestByRef[ref]!;
+    if (newest < 0 || minT > maxT || this.labelsByRef[ref] === undefined) return 0;
+    return this.pool.readEnds(newest, minT, maxT, out, checkDrops);
   }
 
   /**
