@@ -4,11 +4,12 @@ import { formatFloatF } from './go-format.js';
 import type { Less } from './go-sort.js';
 import { goSort, heapPop, heapPush, quantileOf } from './go-sort.js';
 import type { LabelSubset } from './label-sets.js';
-import { labelSubset, withLabels } from './label-sets.js';
+import { GroupSlot, labelSubset, withLabels } from './label-sets.js';
 import { evalError } from './promql-errors.js';
 import type { Sample } from './values.js';
 
 interface Group {
+  readonly index: number;
   labels: Labels;
   value: number;
   mean: number;
@@ -42,6 +43,8 @@ export class Aggregation {
   private readonly grouped: boolean;
   private readonly groups = new Map<string, Group>();
   private readonly ordered: Group[] = [];
+  /** The one group of an aggregation without grouping labels. */
+  private readonly single = new GroupSlot('');
 
   constructor(
     private readonly op: AggregateOp,
@@ -73,14 +76,25 @@ export class Aggregation {
     return (this.op === 'topk' || this.op === 'bottomk') && this.k < 1;
   }
 
-  add(labels: Labels, v: number): void {
+  /** Adds one element; `ref`, when known (>= 0), is the series ref its labels belong to. */
+  add(labels: Labels, v: number, ref = -1): void {
     const op = this.op;
-    if (op === 'count_values') labels = withLabels(labels, { [this.valueLabel]: formatFloatF(v) });
-    const key = this.grouped ? this.subset.key(labels) : '';
-    const group = this.groups.get(key);
-    if (!group) {
-      this.start(key, labels, v);
-      return;
+    if (op === 'count_values') {
+      labels = withLabels(labels, { [this.valueLabel]: formatFloatF(v) });
+      ref = -1;
+    }
+    const slot = !this.grouped ? this.single : ref >= 0 ? this.subset.slotOfRef(labels, ref) : this.subset.slot(labels);
+    let group: Group | undefined;
+    if (slot.owner === this) {
+      group = this.ordered[slot.index]!;
+    } else {
+      group = this.groups.get(slot.key);
+      slot.owner = this;
+      if (!group) {
+        slot.index = this.start(slot.key, labels, v);
+        return;
+      }
+      slot.index = group.index;
     }
     switch (op) {
       case 'sum':
@@ -141,9 +155,11 @@ export class Aggregation {
     }
   }
 
-  private start(key: string, labels: Labels, v: number): void {
+  /** Opens a group with its first element; returns the group's index. */
+  private start(key: string, labels: Labels, v: number): number {
     const op = this.op;
     const g: Group = {
+      index: this.ordered.length,
       labels: this.grouped ? this.subset.labels(labels) : NO_LABELS,
       value: op === 'stddev' || op === 'stdvar' ? 0 : op === 'group' ? 1 : v,
       mean: v,
@@ -153,6 +169,7 @@ export class Aggregation {
     };
     this.groups.set(key, g);
     this.ordered.push(g);
+    return g.index;
   }
 
   finish(): Sample[] {

@@ -102,16 +102,22 @@ class Evaluator {
   }
 
   private selectVector(sel: VectorSelector): Sample[] {
-    const refTime = this.time - sel.offsetMs;
-    const refs = this.source.matchingRefs(sel.matchers);
     const out: Sample[] = [];
+    this.visitVector(sel, (labels, value, _ref, t) => out.push({ labels, value, t }));
+    return out;
+  }
+
+  /** Hands each series' sample of an instant selector to visit, in ref order. */
+  private visitVector(sel: VectorSelector, visit: (labels: Labels, value: number, ref: number, t: number) => void): void {
+    const refTime = this.time - sel.offsetMs;
+    const source = this.source;
+    const refs = source.matchingRefs(sel.matchers);
     const cursor = this.cursor;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
-      if (!this.source.lastSample(ref, refTime - this.lookbackMs, refTime, cursor) || cursor.stale) continue;
-      out.push({ labels: this.source.labelsOf(ref), value: cursor.v, t: cursor.t });
+      if (!source.lastSample(ref, refTime - this.lookbackMs, refTime, cursor) || cursor.stale) continue;
+      visit(source.labelsOf(ref), cursor.v, ref, cursor.t);
     }
-    return out;
   }
 
   private selectMatrix(sel: MatrixSelector): MatrixSeries[] {
@@ -158,7 +164,9 @@ class Evaluator {
     const inner = unwrapParens(e.expr);
     if (inner.kind === 'call' && streamable(inner)) {
       // `sum by (le) (rate(x[5m]))`: feed the range function's results straight in.
-      this.rangeCall(inner, (labels, value) => aggregation.add(labels, value));
+      this.rangeCall(inner, (labels, value, ref) => aggregation.add(labels, value, ref));
+    } else if (inner.kind === 'vector-selector') {
+      this.visitVector(inner, (labels, value, ref) => aggregation.add(labels, value, ref));
     } else {
       for (const s of this.evalVector(e.expr)) aggregation.add(s.labels, s.value);
     }
@@ -246,7 +254,7 @@ class Evaluator {
    * A function over a range vector: one output per series that has points in the window,
    * returned, or handed to `visit` when given (then nothing is returned).
    */
-  private rangeCall(e: Call, visit?: (labels: Labels, value: number) => void): Sample[] {
+  private rangeCall(e: Call, visit?: (labels: Labels, value: number, ref: number) => void): Sample[] {
     const matrixIndex = e.args.findIndex((a) => unwrapParens(a).kind === 'matrix-selector');
     const sel = unwrapParens(e.args[matrixIndex]!) as MatrixSelector;
     const scalars = e.args.filter((_a, i) => i !== matrixIndex).map((a) => this.evalScalar(a));
@@ -288,7 +296,7 @@ class Evaluator {
       }
       if (value === undefined) continue;
       const labels = keepName ? source.labelsOf(ref) : source.labelsWithoutName(ref);
-      if (visit) visit(labels, value);
+      if (visit) visit(labels, value, ref);
       else out.push({ labels, value, t: this.time });
     }
     if (!keepName && !selectsOneName(sel.selector)) assertUniqueLabelSets(out);

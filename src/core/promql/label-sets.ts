@@ -47,6 +47,23 @@ export function formatLabelSet(labels: Labels): string {
   return '{' + sortedNames(labels).map((n) => `${n}=${goQuote(labels[n]!)}`).join(', ') + '}';
 }
 
+const MAX_SLOTS = 100_000;
+/** Refs above this are looked up through the memo only (a store this large is unusual). */
+const MAX_REF_CACHE = 4_000_000;
+
+/**
+ * A group key of one LabelSubset, shared by all label sets in the group. An aggregation marks
+ * it with itself and the group's index, so the next series of the group finds its group with
+ * two field reads instead of a hash lookup of the key. The mark is a cache: an aggregation
+ * that finds another's mark falls back to its own map by `key`.
+ */
+export class GroupSlot {
+  owner: object | undefined = undefined;
+  index = 0;
+
+  constructor(readonly key: string) {}
+}
+
 /**
  * Keys of label subsets: `include` mode keeps only the listed names (by, on), exclude mode
  * drops them and __name__ (without, ignoring). One instance per distinct name list.
@@ -60,6 +77,19 @@ export class LabelSubset {
       .join(SEP),
   );
   private readonly subsets = new LabelsMemo<Labels>((labels) => build(this.picked(labels), labels));
+  /** One GroupSlot per distinct key, so that every label set of a group shares it. */
+  private readonly slotByKey = new Map<string, GroupSlot>();
+  private readonly slots = new LabelsMemo<GroupSlot>((labels) => {
+    const key = this.key(labels);
+    let slot = this.slotByKey.get(key);
+    if (!slot) {
+      // Bounded under label churn; a label set keeps its slot, a new one may get a twin.
+      if (this.slotByKey.size >= MAX_SLOTS) this.slotByKey.clear();
+      slot = new GroupSlot(key);
+      this.slotByKey.set(key, slot);
+    }
+    return slot;
+  });
 
   constructor(
     names: readonly string[],
@@ -76,6 +106,38 @@ export class LabelSubset {
 
   key(labels: Labels): string {
     return this.keys.get(labels);
+  }
+
+  /**
+   * The series' labels and their slots by series ref, for callers that know the ref: two
+   * dense arrays read in ref order, where the memo would touch every label-set object (a
+   * cache miss per series, the evaluator's largest cost at 40k series).
+   */
+  private readonly labelsByRef: (Labels | undefined)[] = [];
+  private readonly slotByRef: (GroupSlot | undefined)[] = [];
+
+  /** The group a label set falls in, as an object aggregations can mark (see GroupSlot). */
+  slot(labels: Labels): GroupSlot {
+    return this.slots.get(labels);
+  }
+
+  /**
+   * slot() for the labels of series `ref` of a sample source. A ref names one series of one
+   * source at a time; the labels' identity tells a reused ref, or another source, apart.
+   */
+  slotOfRef(labels: Labels, ref: number): GroupSlot {
+    if (this.labelsByRef[ref] === labels) return this.slotByRef[ref]!;
+    const slot = this.slots.get(labels);
+    if (ref < MAX_REF_CACHE) {
+      // Grown by push, never by a far write: a sparse array would fall back to a hash table.
+      while (this.labelsByRef.length <= ref) {
+        this.labelsByRef.push(undefined);
+        this.slotByRef.push(undefined);
+      }
+      this.labelsByRef[ref] = labels;
+      this.slotByRef[ref] = slot;
+    }
+    return slot;
   }
 
   /** The subset as a label set (by: the listed labels; without: the rest minus __name__). */
