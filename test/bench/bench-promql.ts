@@ -248,6 +248,7 @@ export async function runPromqlBench(): Promise<string> {
   const scanned: RoundTime[] = [];
   for (let r = 0; r < Math.max(3, Math.floor(ROUNDS / 2)); r++) scanned.push(round(scan, exprs, end));
 
+  if (process.env.BENCH_DEBUG) console.error(indexed.map((r) => r.ms.toFixed(1)).join(" "));
   const wall = median(indexed.map((r) => r.ms));
   const cpu = median(indexed.map((r) => r.cpuMs));
   const scanWall = median(scanned.map((r) => r.ms));

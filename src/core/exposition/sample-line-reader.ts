@@ -81,6 +81,21 @@ export class SampleLineReader implements SampleTail {
   private nextBrace = -1;
   private nextSpace = -1;
   private nextBackslash = -1;
+  /**
+   * Lines in a run (a histogram's buckets, the `_count` and `_sum` of a series) repeat the
+   * previous line's first labels character for character. After a canonical line, `shared`
+   * labels of it (those before the first one that differed from the line before) and their
+   * text `sharedText` (up to the next label's name, or to `}` when all are shared) are kept;
+   * a next line starting with that text takes those labels as they are, with one comparison
+   * instead of one per label. `sharedAt[j]` is label j's offset from `{`.
+   */
+  private shared = 0;
+  private sharedText = '';
+  private readonly sharedAt: number[] = [];
+  /** Whether the line being read began with sharedText. */
+  private tookShared = false;
+  /** Whether the last readLabelValue kept the previous line's value at that place. */
+  private valueKept = false;
 
   constructor(input: string, syntax: SampleSyntax, table: LabelNameTable = new LabelNameTable()) {
     this.input = input;
@@ -176,6 +191,28 @@ export class SampleLineReader implements SampleTail {
     const ranks = this.table.ranks;
     let i = 0;
     let lastRank = -1;
+    /** The first label that differs from the previous line's at its place. */
+    let changed = -1;
+    const shared = this.shared;
+    this.tookShared = false;
+    if (shared > 0 && input.slice(pos, pos + this.sharedText.length) === this.sharedText) {
+      this.tookShared = true;
+      // The same text as the previous line up to here: its first `shared` labels, unchanged
+      // in names/ids/values, already checked (distinct names, sorted, no escapes).
+      for (; i < shared; i++) {
+        this.pairStarts[i] = pos + this.sharedAt[i]!;
+        this.table.markSeen(this.ids[i]!);
+      }
+      this.count = shared;
+      lastRank = ranks[this.ids[shared - 1]!]!;
+      pos += this.sharedText.length;
+      if (shared === this.sharedAt.length - 1) {
+        // The shared text ends after the last value: what follows ends the set or adds to it.
+        if (this.lenient) pos = this.skipBlanksInLabels(pos, end);
+        if (input.charCodeAt(pos) !== CH_COMMA) return this.finishLabels(pos, end, shared);
+        pos++;
+      }
+    }
     for (;;) {
       if (this.lenient) pos = this.skipBlanksInLabels(pos, end);
       let c = input.charCodeAt(pos);
@@ -189,10 +226,12 @@ export class SampleLineReader implements SampleTail {
       let id: number;
       const cachedName = this.prevNames[i];
       const cachedEnd = cachedName === undefined ? -1 : pos + cachedName.length;
+      let sameName = false;
       if (cachedEnd >= 0 && input.charCodeAt(cachedEnd) === CH_EQUALS && input.slice(pos, cachedEnd) === cachedName) {
         name = cachedName!;
         id = this.prevIds[i]!;
         pos = cachedEnd;
+        sameName = true;
       } else if (c === CH_QUOTE && this.lenient) {
         const quoted = decodeEscapes(input, pos + 1, end, 'reject', true);
         pos = this.skipBlanks(quoted.stop + 1, end);
@@ -231,6 +270,7 @@ export class SampleLineReader implements SampleTail {
         throw this.fail(pos, `expected '"' to start the value of label ${quoteToken(name)}, found ${describeAt(input, pos, end)}`);
       }
       pos = this.readLabelValue(i, pos + 1, end);
+      if (changed < 0 && !(sameName && this.valueKept)) changed = i;
       this.names[i] = name;
       this.ids[i] = id;
       i++;
@@ -244,9 +284,42 @@ export class SampleLineReader implements SampleTail {
       if (c === CH_CLOSE_BRACE) break;
       throw this.fail(pos, `expected ',' or '}' after the value of label ${quoteToken(name)}, found ${describeAt(input, pos, end)}`);
     }
+    return this.finishLabels(pos, end, changed < 0 ? i : changed);
+  }
+
+  /**
+   * Ends a label set at pos (after its last value, blanks allowed in the text format, then
+   * `}`); returns the offset after `}`. Keeps the labels before `changed` for the next line.
+   */
+  private finishLabels(pos: number, end: number, changed: number): number {
+    const input = this.input;
+    if (this.lenient) pos = this.skipBlanksInLabels(pos, end);
+    if (input.charCodeAt(pos) !== CH_CLOSE_BRACE) {
+      const name = this.names[this.count - 1]!;
+      throw this.fail(pos, `expected ',' or '}' after the value of label ${quoteToken(name)}, found ${describeAt(input, pos, end)}`);
+    }
     if (this.name === '') throw this.fail(this.nameStart, 'missing metric name');
     this.labelsEnd = pos;
+    this.keepShared(changed);
     return pos + 1;
+  }
+
+  private keepShared(changed: number): void {
+    const count = this.count;
+    if (!this.canonical || changed === 0 || count === 0) {
+      this.shared = 0;
+      return;
+    }
+    const start = this.labelsStart;
+    const at = this.sharedAt;
+    for (let j = 0; j < count; j++) at[j] = this.pairStarts[j]! - start;
+    at[count] = this.labelsEnd - start;
+    at.length = count + 1;
+    // Up to the next label's name (after the comma), or to `}` when every label is shared.
+    const length = changed < count ? at[changed]! : at[count]!;
+    // A line that took the shared text and keeps as much of itself has that very text.
+    if (!this.tookShared || length !== this.sharedText.length) this.sharedText = this.input.slice(start, start + length);
+    this.shared = changed;
   }
 
   /** A quoted string followed by `,` or `}` names the metric (text format, UTF-8 names). */
@@ -275,8 +348,12 @@ export class SampleLineReader implements SampleTail {
     const previous = this.values[i];
     if (previous !== undefined && this.rawValue[i] === true) {
       const close = pos + previous.length;
-      if (input.charCodeAt(close) === CH_QUOTE && input.slice(pos, close) === previous) return close + 1;
+      if (input.charCodeAt(close) === CH_QUOTE && input.slice(pos, close) === previous) {
+        this.valueKept = true;
+        return close + 1;
+      }
     }
+    this.valueKept = false;
     const close = input.indexOf('"', pos);
     if (this.nextBackslash < pos) {
       this.nextBackslash = input.indexOf('\\', pos);
