@@ -280,8 +280,9 @@ export class SampleStore {
     const pool = this.pool;
     for (let chunk = this.newestByRef[ref]!; chunk >= 0; chunk = pool.previous(chunk)) {
       if (pool.firstTime(chunk) > maxT) continue;
-      const index = pool.lastTime(chunk) <= maxT ? pool.size(chunk) - 1 : pool.lowerBound(chunk, maxT + 1) - 1;
-      const t = pool.timeAt(chunk, index);
+      const whole = pool.lastTime(chunk) <= maxT;
+      const index = whole ? pool.size(chunk) - 1 : pool.lowerBound(chunk, maxT + 1) - 1;
+      const t = whole ? pool.lastTime(chunk) : pool.timeAt(chunk, index);
       if (t < minT) return false;
       out.t = t;
       out.v = pool.valueAt(chunk, index);
