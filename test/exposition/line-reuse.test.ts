@@ -118,6 +118,50 @@ describe('reusing the previous line', () => {
     });
   }
 
+  it('finds exactly the duplicate series among interleaved histogram and plain lines (text)', () => {
+    // A histogram family and plain families interleaved, their labels drawn from a few values
+    // so that lines often repeat the one before. Whatever the reader and the duplicate check
+    // reuse, the outcome must be what the label sets alone decide.
+    let parsedWhole = 0;
+    let duplicates = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const rnd = random(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+      const lines = ['# TYPE h histogram'];
+      const seen = new Set<string>();
+      let firstDuplicate = -1;
+      for (let n = 0; n < 12; n++) {
+        const name = pick(['h_bucket', 'h_bucket', 'h_bucket', 'h_count', 'plain', 'other']);
+        const labels: [string, string][] = [['a', pick(['1', '2'])], ['b', pick(['x', 'y'])]];
+        if (name === 'h_bucket' || rnd() < 0.3) labels.push(['le', pick(['1', '2', '+Inf'])]);
+        if (rnd() < 0.5) labels.push(['z', pick(['p', 'q'])]);
+        lines.push(`${name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}} ${n}`);
+        const key = JSON.stringify([name, ...labels]);
+        if (seen.has(key) && firstDuplicate < 0) firstDuplicate = lines.length;
+        seen.add(key);
+      }
+      const text = lines.join('\n') + '\n';
+      if (firstDuplicate < 0) {
+        expect(parseExposition(text, 'text').samples.length, text).toBe(12);
+        parsedWhole++;
+      } else {
+        expect(() => parseExposition(text, 'text'), text).toThrow(ExpositionError);
+        try {
+          parseExposition(text, 'text');
+        } catch (err) {
+          expect((err as ExpositionError).line, text).toBe(firstDuplicate);
+          expect((err as ExpositionError).message, text).toMatch(/^duplicate series/);
+        }
+        duplicates++;
+      }
+    }
+    expect(parsedWhole).toBeGreaterThan(10);
+    expect(duplicates).toBeGreaterThan(10);
+    // The case that once slipped through: lines between two buckets that the run did not see.
+    const between = '# TYPE h histogram\nh_bucket{a="1",le="1"} 1\nother{a="2",le="5"} 1\nother2{a="2",le="6"} 1\nh_bucket{a="2",le="2"} 1\nh_bucket{a="1",le="2"} 1\n';
+    expect(parseExposition(between, 'text').samples).toHaveLength(5);
+  });
+
   it('takes a repeated leading run of labels, and still checks the labels after it', () => {
     const errorOf = (text: string): string => {
       try {

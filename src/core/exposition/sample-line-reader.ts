@@ -58,6 +58,13 @@ export class SampleLineReader implements SampleTail {
    * slice of the input instead of a freshly built string.
    */
   canonical = true;
+  /**
+   * How many leading labels the line took as text from the previous line (their names and
+   * values, and the commas after them, are the same characters); 0 when none.
+   */
+  repeated = 0;
+  /** Lines read so far: tells a caller whether the line it saw last is the one before this. */
+  lines = 0;
   // SampleTail, filled by readSampleTail.
   value = 0;
   valueStart = 0;
@@ -105,8 +112,10 @@ export class SampleLineReader implements SampleTail {
 
   /** Reads the sample on [start, end): start is its first character, end its newline (or input end). */
   read(start: number, end: number): void {
+    this.lines++;
     this.count = 0;
     this.canonical = true;
+    this.repeated = 0;
     this.labelsStart = -1;
     this.labelsEnd = -1;
     this.nameStart = start;
@@ -197,6 +206,7 @@ export class SampleLineReader implements SampleTail {
     this.tookShared = false;
     if (shared > 0 && input.slice(pos, pos + this.sharedText.length) === this.sharedText) {
       this.tookShared = true;
+      this.repeated = shared;
       // The same text as the previous line up to here: its first `shared` labels, unchanged
       // in names/ids/values, already checked (distinct names, sorted, no escapes).
       for (; i < shared; i++) {
