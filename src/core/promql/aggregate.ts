@@ -24,6 +24,8 @@ const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** 2^63 as a float: Go's math.MaxInt64 converted to float64 rounds up to it. */
 const INT64_MAX = 2 ** 63;
 const NO_LABELS: Labels = Object.freeze({});
+const NO_SAMPLES: readonly Sample[] = Object.freeze([]);
+const NO_VALUES: readonly number[] = Object.freeze([]);
 
 // topk keeps a min-heap (NaN counts as smallest, so it is replaced first); bottomk a max-heap.
 const topLess: Less<Sample> = (a, b) => Number.isNaN(a.value) || a.value < b.value;
@@ -164,8 +166,9 @@ export class Aggregation {
       value: op === 'stddev' || op === 'stdvar' ? 0 : op === 'group' ? 1 : v,
       mean: v,
       count: 1,
-      heap: op === 'topk' || op === 'bottomk' ? [{ labels, value: v, t: this.t }] : [],
-      values: op === 'quantile' ? [v] : [],
+      // Only topk/bottomk and quantile fill these; the rest share one empty array (never written).
+      heap: op === 'topk' || op === 'bottomk' ? [{ labels, value: v, t: this.t }] : (NO_SAMPLES as Sample[]),
+      values: op === 'quantile' ? [v] : (NO_VALUES as number[]),
     };
     this.groups.set(key, g);
     this.ordered.push(g);
