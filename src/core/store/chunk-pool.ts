@@ -196,15 +196,7 @@ export class ChunkPool {
     const at = (id & SLAB_MASK) * STRIDE;
     const times = this.i32[slab]!;
     const start = 2 * at + TIMES_AT;
-    const offset = timeMs - this.f64[slab]![at]!;
-    let lo = 0;
-    let hi = this.count[id]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[start + mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstAtOrAfter(times, start, this.count[id]!, timeMs - this.f64[slab]![at]!);
   }
 
   /**
@@ -215,16 +207,8 @@ export class ChunkPool {
    */
   readSeries(newest: number, minT: number, maxT: number, out: PointBuffer, skipStale: boolean): number {
     const f64s = this.f64;
-    const prev = this.prevChunk;
-    let id = newest;
-    // Walk back from the newest chunk to the one holding minT (queries mostly ask recent data).
-    for (;;) {
-      const older = prev[id]!;
-      if (older < 0 || f64s[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]! <= minT) break;
-      id = older;
-    }
     let n = 0;
-    for (; id >= 0; id = this.nextChunk[id]!) {
+    for (let id = this.oldestNeeded(newest, minT); id >= 0; id = this.nextChunk[id]!) {
       const slab = id >>> SLAB_SHIFT;
       const at = (id & SLAB_MASK) * STRIDE;
       const f64 = f64s[slab]!;
@@ -233,19 +217,9 @@ export class ChunkPool {
       const size = this.count[id]!;
       const times = this.i32[slab]!;
       const t0 = 2 * at + TIMES_AT;
-      const lo = minT - chunkBase;
-      const hi = maxT - chunkBase;
-      if (times[t0 + size - 1]! < lo) continue;
-      // First index with time >= lo, by binary search.
-      let i = 0;
-      let j = size;
-      while (i < j) {
-        const mid = (i + j) >>> 1;
-        if (times[t0 + mid]! < lo) i = mid + 1;
-        else j = mid;
-      }
-      let end = size;
-      while (end > i && times[t0 + end - 1]! > hi) end--;
+      if (times[t0 + size - 1]! < minT - chunkBase) continue;
+      let i = firstAtOrAfter(times, t0, size, minT - chunkBase);
+      const end = endAtOrBefore(times, t0, i, size, maxT - chunkBase);
       if (n + end - i > out.t.length) out.reserve(n + end - i);
       const ot = out.t;
       const ov = out.v;
@@ -277,16 +251,9 @@ export class ChunkPool {
    */
   readEnds(newest: number, minT: number, maxT: number, out: WindowEnds, checkDrops: boolean): number {
     const f64s = this.f64;
-    const prev = this.prevChunk;
-    let id = newest;
-    for (;;) {
-      const older = prev[id]!;
-      if (older < 0 || f64s[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]! <= minT) break;
-      id = older;
-    }
     let n = 0;
     let lastV = 0;
-    for (; id >= 0; id = this.nextChunk[id]!) {
+    for (let id = this.oldestNeeded(newest, minT); id >= 0; id = this.nextChunk[id]!) {
       const slab = id >>> SLAB_SHIFT;
       const at = (id & SLAB_MASK) * STRIDE;
       const f64 = f64s[slab]!;
@@ -295,18 +262,9 @@ export class ChunkPool {
       const size = this.count[id]!;
       const times = this.i32[slab]!;
       const t0 = 2 * at + TIMES_AT;
-      const lo = minT - chunkBase;
-      const hi = maxT - chunkBase;
-      if (times[t0 + size - 1]! < lo) continue;
-      let i = 0;
-      let j = size;
-      while (i < j) {
-        const mid = (i + j) >>> 1;
-        if (times[t0 + mid]! < lo) i = mid + 1;
-        else j = mid;
-      }
-      let end = size;
-      while (end > i && times[t0 + end - 1]! > hi) end--;
+      if (times[t0 + size - 1]! < minT - chunkBase) continue;
+      const i = firstAtOrAfter(times, t0, size, minT - chunkBase);
+      const end = endAtOrBefore(times, t0, i, size, maxT - chunkBase);
       if (i === end) continue;
       if (this.hasStale[id] === 1) return -1;
       const v0 = at + 1;
@@ -327,6 +285,21 @@ export class ChunkPool {
       n += end - i;
     }
     return n;
+  }
+
+  /**
+   * Walks back from a series' newest chunk to the oldest one that can hold samples >= minT
+   * (queries mostly ask recent data).
+   */
+  private oldestNeeded(newest: number, minT: number): number {
+    const f64s = this.f64;
+    const prev = this.prevChunk;
+    let id = newest;
+    for (;;) {
+      const older = prev[id]!;
+      if (older < 0 || f64s[id >>> SLAB_SHIFT]![(id & SLAB_MASK) * STRIDE]! <= minT) return id;
+      id = older;
+    }
   }
 
   /** Adds a slab and returns its index. */
@@ -362,6 +335,25 @@ export class ChunkPool {
     }
     return this.f64.length - 1;
   }
+}
+
+/** In a chunk's offsets times[t0..t0+size), the first index whose offset is >= offset (size: none). */
+function firstAtOrAfter(times: Int32Array, t0: number, size: number, offset: number): number {
+  let i = 0;
+  let j = size;
+  while (i < j) {
+    const mid = (i + j) >>> 1;
+    if (times[t0 + mid]! < offset) i = mid + 1;
+    else j = mid;
+  }
+  return i;
+}
+
+/** One past the last index in [from, size) whose offset is <= offset (from: none). */
+function endAtOrBefore(times: Int32Array, t0: number, from: number, size: number, offset: number): number {
+  let end = size;
+  while (end > from && times[t0 + end - 1]! > offset) end--;
+  return end;
 }
 
 /** The first and last points of a window, as readEnds finds them. */
