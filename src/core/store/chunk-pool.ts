@@ -11,6 +11,7 @@ import { isStaleAt, writeStaleNaN } from './stale-nan.js';
  * reads the newest chunk of tens of thousands of series, and each separate array touched is
  * another cache miss per series.
  */
+/** Samples per chunk; below 256, so windowPart can pack two indexes in one number. */
 export const CHUNK_SAMPLES = 32;
 const SLAB_SHIFT = 6; // 64 chunks (25 KB) per slab
 const SLAB_CHUNKS = 1 << SLAB_SHIFT;
@@ -19,6 +20,8 @@ const SLAB_MASK = SLAB_CHUNKS - 1;
 const STRIDE = 1 + CHUNK_SAMPLES + CHUNK_SAMPLES / 2;
 /** Where a chunk's int32 offsets start, in int32 units from the chunk's start. */
 const TIMES_AT = 2 * (1 + CHUNK_SAMPLES);
+/** windowPart's answer for a chunk that starts after the window (index ranges are >= 0). */
+const AFTER_WINDOW = -1;
 /** Largest offset a chunk may hold; a later sample opens a new chunk. */
 export const MAX_CHUNK_SPAN_MS = 0x7fffffff;
 
@@ -206,21 +209,19 @@ export class ChunkPool {
    * directly.
    */
   readSeries(newest: number, minT: number, maxT: number, out: PointBuffer, skipStale: boolean): number {
-    const f64s = this.f64;
     let n = 0;
     for (let id = this.oldestNeeded(newest, minT); id >= 0; id = this.nextChunk[id]!) {
+      const part = this.windowPart(id, minT, maxT);
+      if (part === AFTER_WINDOW) break;
+      let i = part >>> 8;
+      const end = part & 0xff;
+      if (n + end - i > out.t.length) out.reserve(n + end - i);
       const slab = id >>> SLAB_SHIFT;
       const at = (id & SLAB_MASK) * STRIDE;
-      const f64 = f64s[slab]!;
+      const f64 = this.f64[slab]!;
       const chunkBase = f64[at]!;
-      if (chunkBase > maxT) break;
-      const size = this.count[id]!;
       const times = this.i32[slab]!;
       const t0 = 2 * at + TIMES_AT;
-      if (times[t0 + size - 1]! < minT - chunkBase) continue;
-      let i = firstAtOrAfter(times, t0, size, minT - chunkBase);
-      const end = endAtOrBefore(times, t0, i, size, maxT - chunkBase);
-      if (n + end - i > out.t.length) out.reserve(n + end - i);
       const ot = out.t;
       const ov = out.v;
       const v0 = at + 1;
@@ -250,23 +251,21 @@ export class ChunkPool {
    * checkDrops, a drop; the caller then reads the points with readSeries.
    */
   readEnds(newest: number, minT: number, maxT: number, out: WindowEnds, checkDrops: boolean): number {
-    const f64s = this.f64;
     let n = 0;
     let lastV = 0;
     for (let id = this.oldestNeeded(newest, minT); id >= 0; id = this.nextChunk[id]!) {
-      const slab = id >>> SLAB_SHIFT;
-      const at = (id & SLAB_MASK) * STRIDE;
-      const f64 = f64s[slab]!;
-      const chunkBase = f64[at]!;
-      if (chunkBase > maxT) break;
-      const size = this.count[id]!;
-      const times = this.i32[slab]!;
-      const t0 = 2 * at + TIMES_AT;
-      if (times[t0 + size - 1]! < minT - chunkBase) continue;
-      const i = firstAtOrAfter(times, t0, size, minT - chunkBase);
-      const end = endAtOrBefore(times, t0, i, size, maxT - chunkBase);
+      const part = this.windowPart(id, minT, maxT);
+      if (part === AFTER_WINDOW) break;
+      const i = part >>> 8;
+      const end = part & 0xff;
       if (i === end) continue;
       if (this.hasStale[id] === 1) return -1;
+      const slab = id >>> SLAB_SHIFT;
+      const at = (id & SLAB_MASK) * STRIDE;
+      const f64 = this.f64[slab]!;
+      const chunkBase = f64[at]!;
+      const times = this.i32[slab]!;
+      const t0 = 2 * at + TIMES_AT;
       const v0 = at + 1;
       const first = f64[v0 + i]!;
       if (checkDrops) {
@@ -285,6 +284,24 @@ export class ChunkPool {
       n += end - i;
     }
     return n;
+  }
+
+  /**
+   * Where the window [minT, maxT] falls in chunk id: the index range [first, end) of its
+   * samples inside, packed as (first << 8) | end (first === end: none), or AFTER_WINDOW when
+   * the chunk starts after the window (so do all newer ones).
+   */
+  private windowPart(id: number, minT: number, maxT: number): number {
+    const slab = id >>> SLAB_SHIFT;
+    const at = (id & SLAB_MASK) * STRIDE;
+    const chunkBase = this.f64[slab]![at]!;
+    if (chunkBase > maxT) return AFTER_WINDOW;
+    const size = this.count[id]!;
+    const times = this.i32[slab]!;
+    const t0 = 2 * at + TIMES_AT;
+    if (times[t0 + size - 1]! < minT - chunkBase) return 0;
+    const first = firstAtOrAfter(times, t0, size, minT - chunkBase);
+    return (first << 8) | endAtOrBefore(times, t0, first, size, maxT - chunkBase);
   }
 
   /**
