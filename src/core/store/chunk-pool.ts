@@ -1,3 +1,4 @@
+import { resized } from './resize-typed-array.js';
 import { isStaleAt, writeStaleNaN } from './stale-nan.js';
 
 /**
@@ -328,27 +329,13 @@ export class ChunkPool {
     const chunks = this.f64.length * SLAB_CHUNKS;
     if (chunks > this.count.length) {
       const capacity = Math.max(chunks, this.count.length * 2);
-      const count = new Uint8Array(capacity);
-      count.set(this.count);
-      this.count = count;
-      const hasStale = new Uint8Array(capacity);
-      hasStale.set(this.hasStale);
-      this.hasStale = hasStale;
-      const hasDrop = new Uint8Array(capacity);
-      hasDrop.set(this.hasDrop);
-      this.hasDrop = hasDrop;
-      const prevChunk = new Int32Array(capacity);
-      prevChunk.set(this.prevChunk);
-      this.prevChunk = prevChunk;
-      const nextChunk = new Int32Array(capacity);
-      nextChunk.set(this.nextChunk);
-      this.nextChunk = nextChunk;
-      const firstT = new Float64Array(capacity);
-      firstT.set(this.firstT);
-      this.firstT = firstT;
-      const lastT = new Float64Array(capacity);
-      lastT.set(this.lastT);
-      this.lastT = lastT;
+      this.count = resized(this.count, capacity);
+      this.hasStale = resized(this.hasStale, capacity);
+      this.hasDrop = resized(this.hasDrop, capacity);
+      this.prevChunk = resized(this.prevChunk, capacity);
+      this.nextChunk = resized(this.nextChunk, capacity);
+      this.firstT = resized(this.firstT, capacity);
+      this.lastT = resized(this.lastT, capacity);
     }
     return this.f64.length - 1;
   }
@@ -383,8 +370,8 @@ export interface WindowEnds {
 
 /** A growable pair of time/value arrays that readers fill and reuse across series. */
 export class PointBuffer {
-  t: Float64Array;
-  v: Float64Array;
+  t: Float64Array<ArrayBuffer>;
+  v: Float64Array<ArrayBuffer>;
 
   constructor(capacity = 64) {
     this.t = new Float64Array(capacity);
@@ -395,11 +382,7 @@ export class PointBuffer {
     if (size <= this.t.length) return;
     let capacity = this.t.length * 2;
     while (capacity < size) capacity *= 2;
-    const t = new Float64Array(capacity);
-    t.set(this.t);
-    const v = new Float64Array(capacity);
-    v.set(this.v);
-    this.t = t;
-    this.v = v;
+    this.t = resized(this.t, capacity);
+    this.v = resized(this.v, capacity);
   }
 }

@@ -5,6 +5,7 @@ import { compareLabels } from './compare-labels.js';
 import { withMemoSlot } from './labels-memo.js';
 import type { LabelMatcher } from './label-matcher.js';
 import { PostingsIndex } from './postings-index.js';
+import { resized } from './resize-typed-array.js';
 import { SeriesSelector } from './series-selector.js';
 import { SeriesKeys } from './series-keys.js';
 
@@ -299,10 +300,11 @@ export class SampleStore {
     this.noNameByRef[ref] = undefined;
     this.keyByRef[ref] = key;
     if (ref >= this.lastTimeByRef.length) {
-      this.lastTimeByRef = grow(this.lastTimeByRef, ref + 1);
-      this.arenaByRef = growInt(this.arenaByRef, this.lastTimeByRef.length);
-      this.newestByRef = growInt(this.newestByRef, this.lastTimeByRef.length);
-      this.oldestByRef = growInt(this.oldestByRef, this.lastTimeByRef.length);
+      const size = Math.max(ref + 1, this.lastTimeByRef.length * 2);
+      this.lastTimeByRef = resized(this.lastTimeByRef, size);
+      this.arenaByRef = resized(this.arenaByRef, size);
+      this.newestByRef = resized(this.newestByRef, size);
+      this.oldestByRef = resized(this.oldestByRef, size);
     }
     this.lastTimeByRef[ref] = -Infinity;
     this.newestByRef[ref] = -1;
@@ -373,16 +375,3 @@ export class SampleStore {
     }
   }
 }
-
-function growInt(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(size);
-  next.set(a);
-  return next;
-}
-
-function grow(a: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
-  const next = new Float64Array(Math.max(size, a.length * 2));
-  next.set(a);
-  return next;
-}
-
